@@ -311,8 +311,9 @@ int
 parse_hours(const char *s, struct hours *h, char *err)
 {
 	char		 buf[512], *save = NULL, *tok, *dash;
-	unsigned	 mask = 0;
-	int		 from, to, rc, nwin = 0;
+	unsigned	 mask = 0, more;
+	size_t		 len;
+	int		 from, to, rc, nwin = 0, listing = 0;
 
 	memset(h, 0, sizeof(*h));
 	if (strlen(s) >= sizeof(buf)) {
@@ -320,16 +321,24 @@ parse_hours(const char *s, struct hours *h, char *err)
 		return TANDEM_EPARSE;
 	}
 	strcpy(buf, s);
-	for (tok = strtok_r(buf, " \t,", &save); tok != NULL;
-	    tok = strtok_r(NULL, " \t,", &save)) {
+	for (tok = strtok_r(buf, " \t", &save); tok != NULL;
+	    tok = strtok_r(NULL, " \t", &save)) {
+		len = strlen(tok);
 		if (isalpha((unsigned char)tok[0])) {
-			if (mask != 0 && nwin == 0)
+			/* Days: "Mon-Fri", "Mon,Wed", or "Mon," continued by "Wed". */
+			if (mask != 0 && nwin == 0 && !listing)
 				goto nowin;
-			if (parse_days(tok, strlen(tok), &mask) < 0) {
+			if (!listing)
+				mask = 0;
+			listing = tok[len - 1] == ',';
+			if (listing)
+				tok[--len] = '\0';
+			if (parse_days(tok, len, &more) < 0) {
 				snprintf(err, PARSE_ERRLEN,
 				    "\"%s\" is not a weekday or range (Mon-Fri)", tok);
 				return TANDEM_EPARSE;
 			}
+			mask |= more;
 			nwin = 0;
 			continue;
 		}
@@ -338,6 +347,9 @@ parse_hours(const char *s, struct hours *h, char *err)
 			    "working hours start with days, as in \"Mon-Fri 09:00-17:00\"");
 			return TANDEM_EPARSE;
 		}
+		listing = 0;
+		if (tok[len - 1] == ',')	/* "09:00-17:00, Fri ..." */
+			tok[--len] = '\0';
 		dash = strchr(tok, '-');
 		if (dash == NULL) {
 			snprintf(err, PARSE_ERRLEN, "\"%s\" is not a time window (09:00-17:00)", tok);
