@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "tandem-int.h"
 #include "cadence.h"
@@ -24,6 +25,7 @@ static const char *const byday[7] = { "MO", "TU", "WE", "TH", "FR", "SA", "SU" }
 
 static int parse_ordinal(const char *w);
 static int parse_words(char **w, size_t nw, struct cadence *c, char *err);
+static int rrule_shape_ok(const struct icalrecurrencetype *r);
 static int parse_raw(const char *text, struct cadence *c, char *err);
 
 static int
@@ -117,6 +119,25 @@ bad:
 	return TANDEM_EPARSE;
 }
 
+/*
+ * RFC 5545 3.3.10 forbids BYWEEKNO and BYYEARDAY below YEARLY and BYMONTHDAY
+ * in a WEEKLY rule.  libical parses such a rule but will not iterate it, and
+ * cadence_expand() cannot tell that refusal from a rule that merely never
+ * matches, so the malformed ones are turned away here.
+ */
+static int
+rrule_shape_ok(const struct icalrecurrencetype *r)
+{
+	if (r->freq != ICAL_YEARLY_RECURRENCE &&
+	    (r->by_week_no[0] != ICAL_RECURRENCE_ARRAY_MAX ||
+	    r->by_year_day[0] != ICAL_RECURRENCE_ARRAY_MAX))
+		return 0;
+	if (r->freq == ICAL_WEEKLY_RECURRENCE &&
+	    r->by_month_day[0] != ICAL_RECURRENCE_ARRAY_MAX)
+		return 0;
+	return 1;
+}
+
 /* A raw RRULE: libical must accept it, and it must not be sub-daily. */
 static int
 parse_raw(const char *text, struct cadence *c, char *err)
@@ -136,6 +157,11 @@ parse_raw(const char *text, struct cadence *c, char *err)
 	if (r.freq == ICAL_SECONDLY_RECURRENCE || r.freq == ICAL_MINUTELY_RECURRENCE ||
 	    r.freq == ICAL_HOURLY_RECURRENCE) {
 		snprintf(err, PARSE_ERRLEN, "a session series cannot repeat more than daily");
+		return TANDEM_EPARSE;
+	}
+	if (!rrule_shape_ok(&r)) {
+		snprintf(err, PARSE_ERRLEN, "\"%.80s\" uses a BY part that RFC 5545 "
+		    "forbids at this FREQ", rule);
 		return TANDEM_EPARSE;
 	}
 	c->kind = CADENCE_RRULE;
@@ -225,13 +251,42 @@ cadence_duration_end(int32_t start, const struct span *sp)
 	return civil_add_months(start, sp->months) + sp->days;
 }
 
-/* Seconds east of UTC that tz is at the local time t. */
+/* Seconds east of UTC that tz is at the instant utc. */
 static int
-local_offset(icaltimezone *tz, struct icaltimetype t)
+utc_offset(icaltimezone *tz, int64_t utc)
 {
-	int	dst = 0;
+	struct icaltimetype	u;
+	int			dst = 0;
 
-	return icaltimezone_get_utc_offset(tz, &t, &dst);
+	u = icaltime_from_timet_with_zone((time_t)utc, 0,
+	    icaltimezone_get_utc_timezone());
+	return icaltimezone_get_utc_offset_of_utc_time(tz, &u, &dst);
+}
+
+/*
+ * The instant of the local time t in tz.  RFC 5545 3.3.5: a time that occurs
+ * twice (autumn) is the first of the two, and a time that does not occur
+ * (the spring gap) is read with the offset in force before the gap.
+ * libical's own lookup picks the later offset for a repeated time, so the
+ * offset from three hours earlier, before any change near t, is tried first.
+ */
+static int64_t
+local_to_utc(icaltimezone *tz, struct icaltimetype t)
+{
+	struct icaltimetype	before = t;
+	int64_t			wall;
+	int			off, later, dst = 0;
+
+	wall = (int64_t)civil_days(t.year, t.month, t.day) * 86400 +
+	    t.hour * 3600 + t.minute * 60 + t.second;
+	icaltime_adjust(&before, 0, -3, 0, 0);
+	off = icaltimezone_get_utc_offset(tz, &before, &dst);
+	if (utc_offset(tz, wall - off) == off)
+		return wall - off;
+	later = icaltimezone_get_utc_offset(tz, &t, &dst);
+	if (utc_offset(tz, wall - later) == later)
+		return wall - later;
+	return wall - off;	/* in the gap */
 }
 
 static int
@@ -260,7 +315,7 @@ cadence_expand(const struct cadence_req *req, struct nominal **out, size_t *np)
 	char				 text[512];
 	size_t				 n = 0, cap = 0;
 	int32_t				 stop = INT32_MAX, horizon;
-	int				 y, m, d, rc;
+	int				 y, m, d, fixed_time, rc;
 
 	*out = NULL;
 	*np = 0;
@@ -292,9 +347,17 @@ cadence_expand(const struct cadence_req *req, struct nominal **out, size_t *np)
 	dtstart = icaltime_set_timezone(&dtstart, req->tz);
 	it = icalrecur_iterator_new(rule, dtstart);
 	if (it == NULL) {
+		/*
+		 * libical 3 also refuses a rule whose first occurrence it cannot
+		 * find (BYMONTH=2;BYMONTHDAY=30).  The malformed rules were
+		 * turned away by cadence_parse(), so this is a series without
+		 * sessions, not an error.
+		 */
 		icalerror_clear_errno();
-		return TANDEM_EPARSE;
+		return 0;
 	}
+	fixed_time = rule.by_hour[0] == ICAL_RECURRENCE_ARRAY_MAX &&
+	    rule.by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX;
 	rc = 0;
 	for (;;) {
 		t = icalrecur_iterator_next(it);
@@ -309,10 +372,20 @@ cadence_expand(const struct cadence_req *req, struct nominal **out, size_t *np)
 			rc = TANDEM_ERANGE;
 			goto out;
 		}
-		t.zone = req->tz;
-		x.minute = t.hour * 60 + t.minute;
-		x.utc = (int64_t)icaltime_as_timet_with_zone(t, req->tz);
-		x.offset = local_offset(req->tz, t);
+		/*
+		 * libical (with ICU) carries the hour that a spring gap pushed
+		 * 02:30 to into every later instance; a rule without BYHOUR or
+		 * BYMINUTE means DTSTART's wall time on every day.
+		 */
+		if (fixed_time) {
+			t.hour = dtstart.hour;
+			t.minute = dtstart.minute;
+			t.second = dtstart.second;
+		}
+		x.utc = local_to_utc(req->tz, t);
+		x.offset = utc_offset(req->tz, x.utc);
+		/* The wall time at that instant: 03:30, not 02:30, in a gap. */
+		x.minute = (int)(((x.utc + x.offset) % 86400 + 86400) % 86400 / 60);
 		rc = push(&v, &n, &cap, &x);
 		if (rc < 0)
 			goto out;

@@ -43,14 +43,20 @@ cmp_day(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* t as a wall time in tz; a date or a floating time is local already. */
+static struct icaltimetype
+local_time(struct icaltimetype t, icaltimezone *tz)
+{
+	if (t.is_date || (!icaltime_is_utc(t) && t.zone == NULL))
+		return t;
+	return icaltime_convert_to_zone(t, tz);
+}
+
 /* The local civil day of t, in tz when t has a time and a zone. */
 static int32_t
 local_day(struct icaltimetype t, icaltimezone *tz)
 {
-	if (!t.is_date && !icaltime_is_utc(t) && t.zone == NULL)
-		;	/* floating: already local */
-	else if (!t.is_date)
-		t = icaltime_convert_to_zone(t, tz);
+	t = local_time(t, tz);
 	return civil_days(t.year, t.month, t.day);
 }
 
@@ -59,7 +65,8 @@ static int
 add_occurrence(struct dayset *s, struct icaltimetype start,
     struct icaldurationtype len, icaltimezone *tz, int32_t from, int32_t to)
 {
-	struct icaltimetype	end = icaltime_add(start, len);
+	/* Local, so that "ends at midnight" means midnight in tz. */
+	struct icaltimetype	end = local_time(icaltime_add(start, len), tz);
 	int32_t			first = local_day(start, tz), last, d;
 	int			rc;
 
@@ -122,6 +129,23 @@ replaced(icalcomponent *vcal, icalcomponent *master, struct icaltimetype t)
 	return 0;
 }
 
+/*
+ * The k-th RDATE of ev, counted from the first each time: replaced() walks
+ * the EXDATEs with the component's one property cursor, so a caller's walk
+ * over the RDATEs cannot keep its place across that call.
+ */
+static icalproperty *
+nth_rdate(icalcomponent *ev, int k)
+{
+	icalproperty	*p;
+
+	for (p = icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY);
+	    p != NULL && k > 0;
+	    p = icalcomponent_get_next_property(ev, ICAL_RDATE_PROPERTY))
+		k--;
+	return p;
+}
+
 static struct icaldurationtype
 event_length(icalcomponent *ev, struct icaltimetype start)
 {
@@ -144,40 +168,47 @@ expand_event(struct dayset *s, icalcomponent *vcal, icalcomponent *ev,
 	struct icaldurationtype	 len;
 	icalproperty		*rr, *p;
 	icalrecur_iterator	*it;
-	int			 rc = 0;
+	int			 k, rc = 0;
 
 	if (icaltime_is_null_time(start) ||
 	    icalcomponent_get_status(ev) == ICAL_STATUS_CANCELLED)
 		return 0;
 	len = event_length(ev, start);
+	/* An override stands for the one instance it names. */
+	if (!icaltime_is_null_time(icalcomponent_get_recurrenceid(ev)))
+		return add_occurrence(s, start, len, tz, from, to);
 	rr = icalcomponent_get_first_property(ev, ICAL_RRULE_PROPERTY);
-	if (rr == NULL || !icaltime_is_null_time(icalcomponent_get_recurrenceid(ev))) {
-		if (!replaced(vcal, ev, start) ||
-		    !icaltime_is_null_time(icalcomponent_get_recurrenceid(ev)))
-			rc = add_occurrence(s, start, len, tz, from, to);
-		return rc;
-	}
-	it = icalrecur_iterator_new(icalproperty_get_rrule(rr), start);
-	if (it == NULL) {
+	it = NULL;
+	if (rr != NULL) {
+		it = icalrecur_iterator_new(icalproperty_get_rrule(rr), start);
 		icalerror_clear_errno();
-		return 0;	/* an unreadable rule: its first day only */
 	}
-	for (t = icalrecur_iterator_next(it); !icaltime_is_null_time(t);
-	    t = icalrecur_iterator_next(it)) {
-		if (local_day(t, tz) >= to)
-			break;
-		if (replaced(vcal, ev, t))
-			continue;
-		rc = add_occurrence(s, t, len, tz, from, to);
-		if (rc < 0)
-			break;
+	if (it == NULL) {
+		/* No rule, or an unreadable one: its first day only. */
+		if (!replaced(vcal, ev, start))
+			rc = add_occurrence(s, start, len, tz, from, to);
+	} else {
+		for (t = icalrecur_iterator_next(it); !icaltime_is_null_time(t);
+		    t = icalrecur_iterator_next(it)) {
+			if (local_day(t, tz) >= to)
+				break;
+			if (replaced(vcal, ev, t))
+				continue;
+			rc = add_occurrence(s, t, len, tz, from, to);
+			if (rc < 0)
+				break;
+		}
+		icalrecur_iterator_free(it);
 	}
-	icalrecur_iterator_free(it);
-	for (p = icalcomponent_get_first_property(ev, ICAL_RDATE_PROPERTY);
-	    p != NULL && rc == 0; p = icalcomponent_get_next_property(ev, ICAL_RDATE_PROPERTY)) {
+	/*
+	 * RDATEs join the set with or without an RRULE, and EXDATEs and
+	 * overrides apply to them as to the rule's instances (RFC 5545 3.8.5).
+	 */
+	for (k = 0, p = nth_rdate(ev, 0); p != NULL && rc == 0;
+	    p = nth_rdate(ev, ++k)) {
 		struct icaldatetimeperiodtype rd = icalproperty_get_rdate(p);
 
-		if (!icaltime_is_null_time(rd.time))
+		if (!icaltime_is_null_time(rd.time) && !replaced(vcal, ev, rd.time))
 			rc = add_occurrence(s, rd.time, len, tz, from, to);
 	}
 	return rc;
