@@ -100,7 +100,7 @@ struct sect {
 	const struct sectdef	*def;
 	size_t			 index;		/* into servers/programs */
 	int			 line;
-	int			 keyline[KEYS_MAX];
+	int			 keyline[KEYS_MAX];	/* 0 absent, <0 given but bad */
 };
 
 struct reader {
@@ -110,6 +110,7 @@ struct reader {
 	size_t			 nsects;
 	struct sect		*cur;		/* NULL before the first section, or after a bad one */
 	int			 skip;		/* inside a rejected section: ignore keys */
+	int			 program_headers; /* [program ...] lines, rejected ones too */
 };
 
 /*
@@ -391,6 +392,8 @@ on_section(void *ud, const char *type, const char *name, int line)
 		return config_error(&r->lc, r->file, line,
 		    "unknown section [%s] (known: daemon, mail, server NAME, program NAME)",
 		    type);
+	if (def->kind == S_PROGRAM)
+		r->program_headers++;
 	if (def->named && name == NULL)
 		return config_error(&r->lc, r->file, line,
 		    "[%s] needs a name, as in [%s NAME]", type, type);
@@ -445,13 +448,16 @@ on_pair(void *ud, const char *key, const char *value, int line)
 	idx = (int)(k - r->cur->def->keys);
 	if (r->cur->keyline[idx] != 0)
 		return config_error(&r->lc, r->file, line,
-		    "%s is set twice (first at line %d)", key, r->cur->keyline[idx]);
+		    "%s is set twice (first at line %d)", key, abs(r->cur->keyline[idx]));
 	r->cur->keyline[idx] = line;
 	if (value[0] == '\0' && k->type != K_STRING)
 		return config_error(&r->lc, r->file, line, "%s: empty value", key);
 	rc = apply(r, k, sect_obj(r, r->cur), value, err);
-	if (rc == TANDEM_EPARSE)
+	if (rc == TANDEM_EPARSE) {
+		/* Present but unusable: checks that need this value skip it. */
+		r->cur->keyline[idx] = -line;
 		return config_error(&r->lc, r->file, line, "%s: %s", key, err);
+	}
 	return rc;
 }
 
@@ -523,6 +529,12 @@ finish(struct reader *r)
 	if (cfg->mail_smtp != NULL && cfg->mail_sendmail != NULL)
 		config_error(&r->lc, r->file, mail_line,
 		    "[mail]: set smtp or sendmail, not both");
+	/* tandem runs beside a mail server: the local MTA is the default. */
+	if (cfg->mail_smtp == NULL && cfg->mail_sendmail == NULL) {
+		cfg->mail_smtp = strdup("smtp://localhost:25");
+		if (cfg->mail_smtp == NULL)
+			return TANDEM_ENOMEM;
+	}
 	for (i = 0; i < r->nsects; i++) {
 		s = &r->sects[i];
 		if (s->def->kind == S_SERVER)
@@ -532,7 +544,7 @@ finish(struct reader *r)
 		if (rc == TANDEM_ENOMEM)
 			return rc;
 	}
-	if (cfg->nprograms == 0)
+	if (cfg->nprograms == 0 && r->program_headers == 0)	/* else reported already */
 		config_error(&r->lc, r->file, 0, "no [program NAME] section");
 	return 0;
 }
@@ -583,8 +595,14 @@ tandem_config_load(const char *path, struct tandem_config **cfgp,
 	rc = TANDEM_ENOMEM;
 	if (r.lc.cfg->path == NULL || r.lc.cfg->dir == NULL)
 		goto out;
+	/*
+	 * Errors in tandem.conf do not stop the checks after it: the required
+	 * keys, and the files a program names, are still looked at, so that
+	 * one run reports every mistake.  A file that cannot be read at all
+	 * does stop here.
+	 */
 	rc = read_conf(&r, path);
-	if (rc < 0 || r.lc.errors > 0)
+	if (rc < 0)
 		goto out;
 	rc = finish(&r);
 	if (rc < 0)

@@ -31,6 +31,7 @@ struct csvload {
 	int		 col[C_NCOLS];	/* column index of each name, or -1 */
 	size_t		 ncols;
 	int		 header_seen;
+	int		 missing_col;	/* a required column is missing: skip the rows */
 	size_t		*order;		/* people sorted by email (pairs) */
 };
 
@@ -77,6 +78,7 @@ header(struct csvload *cl, const struct csvrow *row)
 		if (cl->required[k] && cl->col[k] < 0) {
 			config_error(cl->lc, cl->file, row->line,
 			    "missing column \"%s\" in the header row", cl->names[k]);
+			cl->missing_col = 1;
 			bad = 1;
 		}
 	return bad ? TANDEM_ECONFIG : 0;
@@ -177,6 +179,8 @@ person_row(void *ud, const struct csvrow *row)
 
 	if (!cl->header_seen)
 		return header(cl, row) == TANDEM_ENOMEM ? TANDEM_ENOMEM : 0;
+	if (cl->missing_col)
+		return 0;	/* every row would repeat the header's error */
 	if (row->n != cl->ncols)
 		return config_error(cl->lc, cl->file, row->line,
 		    "expected %zu fields, found %zu", cl->ncols, row->n) ==
@@ -379,6 +383,8 @@ pair_row(void *ud, const struct csvrow *row)
 
 	if (!cl->header_seen)
 		return header(cl, row) == TANDEM_ENOMEM ? TANDEM_ENOMEM : 0;
+	if (cl->missing_col)
+		return 0;	/* every row would repeat the header's error */
 	if (row->n != cl->ncols)
 		return config_error(cl->lc, cl->file, row->line,
 		    "expected %zu fields, found %zu", cl->ncols, row->n) ==

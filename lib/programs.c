@@ -46,10 +46,14 @@ program_hours_first(const struct hours *h)
 	return first;
 }
 
+/*
+ * keyline[k] is the line of key k: 0 when absent, negative when its value
+ * was bad (and already reported), so that checks needing it are skipped.
+ */
 static int
 line_of(const struct program *pg, const int *keyline, int key)
 {
-	return keyline[key] ? keyline[key] : pg->line;
+	return keyline[key] ? abs(keyline[key]) : pg->line;
 }
 
 static int
@@ -72,13 +76,17 @@ check_end(struct loadctx *lc, struct program *pg, const int *keyline)
 	if (given > 1)
 		return config_error(lc, pg->file, pg->line,
 		    "[program %s]: set only one of duration, until and count", pg->name);
+	if (keyline[PK_DURATION] < 0 || keyline[PK_UNTIL] < 0 || keyline[PK_COUNT] < 0) {
+		pg->end = END_NONE;	/* reported; nothing to check against */
+		return 0;
+	}
 	if (keyline[PK_DURATION])
 		pg->end = END_DURATION;
 	else if (keyline[PK_COUNT])
 		pg->end = END_COUNT;
 	else {
 		pg->end = END_UNTIL;
-		if (keyline[PK_START] && pg->until < pg->start.date) {
+		if (keyline[PK_START] > 0 && pg->until < pg->start.date) {
 			civil_from_days(pg->until, &y, &m, &d);
 			snprintf(date, sizeof(date), "%04d-%02d-%02d", y, m, d);
 			civil_from_days(pg->start.date, &y, &m, &d);
@@ -213,42 +221,42 @@ program_finish(struct loadctx *lc, struct program *pg, const int *keyline)
 
 	if (pg->timezone != NULL)
 		pg->tz = zone(pg->timezone);
-	if (keyline[PK_CADENCE]) {
+	if (keyline[PK_CADENCE] > 0) {
 		rc = check_end(lc, pg, keyline);
 		if (rc == TANDEM_ENOMEM)
 			return rc;
 	}
 	if (pg->time < 0)
 		pg->time = program_hours_first(&pg->hours);
-	if (keyline[PK_CADENCE] && keyline[PK_START] && pg->tz != NULL &&
+	if (keyline[PK_CADENCE] > 0 && keyline[PK_START] > 0 && pg->tz != NULL &&
 	    lc->errors == 0) {
 		rc = check_series(lc, pg, keyline);
 		if (rc == TANDEM_ENOMEM)
 			return rc;
 	}
 	if (pg->people_path != NULL) {
-		rc = people_load(lc, pg, pg->file, keyline[PK_PEOPLE]);
+		rc = people_load(lc, pg, pg->file, line_of(pg, keyline, PK_PEOPLE));
 		if (rc == TANDEM_ENOMEM)
 			return rc;
 		ok_people = rc == 0;
 	}
 	if (pg->pairs_path != NULL && ok_people) {
-		rc = pairs_load(lc, pg, pg->file, keyline[PK_PAIRS]);
+		rc = pairs_load(lc, pg, pg->file, line_of(pg, keyline, PK_PAIRS));
 		if (rc == TANDEM_ENOMEM)
 			return rc;
 	}
-	if (pg->holidays != NULL && pg->tz != NULL && keyline[PK_START]) {
-		rc = load_holidays(lc, pg, keyline[PK_HOLIDAYS]);
+	if (pg->holidays != NULL && pg->tz != NULL && keyline[PK_START] > 0) {
+		rc = load_holidays(lc, pg, line_of(pg, keyline, PK_HOLIDAYS));
 		if (rc == TANDEM_ENOMEM)
 			return rc;
 	}
 	if (pg->agenda_path != NULL) {
-		rc = load_agenda(lc, pg, keyline[PK_AGENDA]);
+		rc = load_agenda(lc, pg, line_of(pg, keyline, PK_AGENDA));
 		if (rc == TANDEM_ENOMEM)
 			return rc;
 	}
 	if (pg->hook != NULL)
-		rc = check_hook(lc, pg, keyline[PK_HOOK]);
+		rc = check_hook(lc, pg, line_of(pg, keyline, PK_HOOK));
 	return rc == TANDEM_ENOMEM ? rc : 0;
 }
 
