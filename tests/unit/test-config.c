@@ -879,7 +879,7 @@ TEST(valid_config_loads)
 
 TEST(example_config_loads)
 {
-	struct tandem_config *cfg = load_ok(FIXTURES "/../../conf/example/tandem.conf");
+	struct tandem_config *cfg = load_ok(TOP_SRCDIR "/conf/example/tandem.conf");
 
 	ASSERT_EQ(tandem_config_program_count(cfg), 1);
 	ASSERT_STR_EQ(tandem_config_program_name(cfg, 0), "reverse-2027");

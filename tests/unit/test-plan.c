@@ -2,7 +2,7 @@
 #include "tt.h"
 #include "tandem-int.h"
 
-#define EXAMPLE	FIXTURES "/../../conf/example/tandem.conf"
+#define EXAMPLE	TOP_SRCDIR "/conf/example/tandem.conf"
 
 static struct tandem_config *
 example(void)
