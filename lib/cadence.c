@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "tandem-int.h"
 #include "cadence.h"
 #include "parse.h"
+#include "tzconv.h"
 
 static const char *const byday[7] = { "MO", "TU", "WE", "TH", "FR", "SA", "SU" };
 
@@ -251,43 +251,6 @@ cadence_duration_end(int32_t start, const struct span *sp)
 	return civil_add_months(start, sp->months) + sp->days;
 }
 
-/* Seconds east of UTC that tz is at the instant utc. */
-static int
-utc_offset(icaltimezone *tz, int64_t utc)
-{
-	struct icaltimetype	u;
-	int			dst = 0;
-
-	u = icaltime_from_timet_with_zone((time_t)utc, 0,
-	    icaltimezone_get_utc_timezone());
-	return icaltimezone_get_utc_offset_of_utc_time(tz, &u, &dst);
-}
-
-/*
- * The instant of the local time t in tz.  RFC 5545 3.3.5: a time that occurs
- * twice (autumn) is the first of the two, and a time that does not occur
- * (the spring gap) is read with the offset in force before the gap.
- * libical's own lookup picks the later offset for a repeated time, so the
- * offset from three hours earlier, before any change near t, is tried first.
- */
-static int64_t
-local_to_utc(icaltimezone *tz, struct icaltimetype t)
-{
-	struct icaltimetype	before = t;
-	int64_t			wall;
-	int			off, later, dst = 0;
-
-	wall = (int64_t)civil_days(t.year, t.month, t.day) * 86400 +
-	    t.hour * 3600 + t.minute * 60 + t.second;
-	icaltime_adjust(&before, 0, -3, 0, 0);
-	off = icaltimezone_get_utc_offset(tz, &before, &dst);
-	if (utc_offset(tz, wall - off) == off)
-		return wall - off;
-	later = icaltimezone_get_utc_offset(tz, &t, &dst);
-	if (utc_offset(tz, wall - later) == later)
-		return wall - later;
-	return wall - off;	/* in the gap */
-}
 
 static int
 push(struct nominal **v, size_t *n, size_t *cap, const struct nominal *x)
@@ -382,8 +345,8 @@ cadence_expand(const struct cadence_req *req, struct nominal **out, size_t *np)
 			t.minute = dtstart.minute;
 			t.second = dtstart.second;
 		}
-		x.utc = local_to_utc(req->tz, t);
-		x.offset = utc_offset(req->tz, x.utc);
+		x.utc = tzconv_local_to_utc(req->tz, t);
+		x.offset = tzconv_utc_offset(req->tz, x.utc);
 		/* The wall time at that instant: 03:30, not 02:30, in a gap. */
 		x.minute = (int)(((x.utc + x.offset) % 86400 + 86400) % 86400 / 60);
 		rc = push(&v, &n, &cap, &x);

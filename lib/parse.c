@@ -295,8 +295,13 @@ add_window(struct hours *h, unsigned mask, int from, int to, char *err)
 				snprintf(err, PARSE_ERRLEN, "overlapping windows");
 				return TANDEM_EPARSE;
 			}
-		h->win[d][h->n[d]][0] = (uint16_t)from;
-		h->win[d][h->n[d]][1] = (uint16_t)to;
+		/* Keep each day's windows sorted: "13:00-17:00 09:00-12:00". */
+		for (k = h->n[d]; k > 0 && h->win[d][k - 1][0] > from; k--) {
+			h->win[d][k][0] = h->win[d][k - 1][0];
+			h->win[d][k][1] = h->win[d][k - 1][1];
+		}
+		h->win[d][k][0] = (uint16_t)from;
+		h->win[d][k][1] = (uint16_t)to;
 		h->n[d]++;
 	}
 	return 0;

@@ -127,6 +127,11 @@ TEST(hours_forms)
 	ASSERT_EQ(h.win[2][1][0], 13 * 60);
 	ASSERT_EQ(h.win[2][1][1], 16 * 60 + 30);
 
+	/* Windows come out sorted whatever their order in the text. */
+	ASSERT_EQ(parse_hours("Tue 13:00-17:00 09:00-12:00", &h, err), 0);
+	ASSERT_EQ(h.win[1][0][0], 9 * 60);
+	ASSERT_EQ(h.win[1][1][0], 13 * 60);
+
 	ASSERT_EQ(parse_hours("Mon, Wed 10:00-12:00", &h, err), 0);
 	ASSERT_EQ(h.n[0] + h.n[2], 2);
 	ASSERT_EQ(h.n[1], 0);

@@ -1,0 +1,63 @@
+/*
+ * Conversions between wall-clock times in a zone and UTC instants, with the
+ * RFC 5545 rules for the hour that occurs twice and the hour that does not
+ * occur.  Shared by the cadence (nominal times) and slots (candidates).
+ */
+#include <time.h>
+
+#include "tandem-int.h"
+#include "tzconv.h"
+
+/* Seconds east of UTC that tz is at the instant utc. */
+int
+tzconv_utc_offset(icaltimezone *tz, int64_t utc)
+{
+	struct icaltimetype	u;
+	int			dst = 0;
+
+	u = icaltime_from_timet_with_zone((time_t)utc, 0,
+	    icaltimezone_get_utc_timezone());
+	return icaltimezone_get_utc_offset_of_utc_time(tz, &u, &dst);
+}
+
+/*
+ * The instant of the local time t in tz.  RFC 5545 3.3.5: a time that occurs
+ * twice (autumn) is the first of the two, and a time that does not occur
+ * (the spring gap) is read with the offset in force before the gap.
+ * libical's own lookup picks the later offset for a repeated time, so the
+ * offset from three hours earlier, before any change near t, is tried first.
+ */
+int64_t
+tzconv_local_to_utc(icaltimezone *tz, struct icaltimetype t)
+{
+	struct icaltimetype	before = t;
+	int64_t			wall;
+	int			off, later, dst = 0;
+
+	wall = (int64_t)civil_days(t.year, t.month, t.day) * 86400 +
+	    t.hour * 3600 + t.minute * 60 + t.second;
+	icaltime_adjust(&before, 0, -3, 0, 0);
+	off = icaltimezone_get_utc_offset(tz, &before, &dst);
+	if (tzconv_utc_offset(tz, wall - off) == off)
+		return wall - off;
+	later = icaltimezone_get_utc_offset(tz, &t, &dst);
+	if (tzconv_utc_offset(tz, wall - later) == later)
+		return wall - later;
+	return wall - off;	/* in the gap */
+}
+
+int64_t
+tzconv_wall_to_utc(icaltimezone *tz, int32_t day, int minute)
+{
+	struct icaltimetype	t = icaltime_null_time();
+	int			y, m, d;
+
+	civil_from_days(day, &y, &m, &d);
+	t.year = y;
+	t.month = m;
+	t.day = d;
+	t.hour = minute / 60;
+	t.minute = minute % 60;
+	t.zone = tz;
+	return tzconv_local_to_utc(tz, t);
+}
