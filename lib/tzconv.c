@@ -21,11 +21,12 @@ tzconv_utc_offset(icaltimezone *tz, int64_t utc)
 }
 
 /*
- * The instant of the local time t in tz.  RFC 5545 3.3.5: a time that occurs
- * twice (autumn) is the first of the two, and a time that does not occur
- * (the spring gap) is read with the offset in force before the gap.
- * libical's own lookup picks the later offset for a repeated time, so the
- * offset from three hours earlier, before any change near t, is tried first.
+ * The instant of the wall time t in tz.  RFC 5545 3.3.5: a time that occurs
+ * twice (autumn) is the first of the two, and one that does not occur (the
+ * spring gap) is read with the offset in force before the gap;
+ * libical's icaltime_as_timet_with_zone() does the opposite in both cases.
+ * So the offset from three hours earlier, before any change near t, is
+ * tried first.  A NULL zone means UTC.
  */
 int64_t
 tzconv_local_to_utc(icaltimezone *tz, struct icaltimetype t)
@@ -36,6 +37,9 @@ tzconv_local_to_utc(icaltimezone *tz, struct icaltimetype t)
 
 	wall = (int64_t)civil_days(t.year, t.month, t.day) * 86400 +
 	    t.hour * 3600 + t.minute * 60 + t.second;
+	if (tz == NULL || tz == icaltimezone_get_utc_timezone())
+		return wall;
+	before.zone = NULL;
 	icaltime_adjust(&before, 0, -3, 0, 0);
 	off = icaltimezone_get_utc_offset(tz, &before, &dst);
 	if (tzconv_utc_offset(tz, wall - off) == off)
