@@ -175,36 +175,38 @@ side_block(const struct slots_req *r, const struct slots_person *p, int64_t from
 	return 0;
 }
 
-/* Is [a, b) clear of every interval of the disjoint sorted list v? */
-static int
-clear(const struct ival *v, size_t n, int64_t a, int64_t b)
+/* The index of the first interval of the sorted disjoint list v ending after a. */
+static size_t
+first_after(const struct ival *v, size_t n, int64_t a)
 {
 	size_t	lo = 0, hi = n, mid;
 
-	while (lo < hi) {		/* first interval ending after a */
+	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
 		if (v[mid].b <= a)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo == n || v[lo].a >= b;
+	return lo;
+}
+
+/* Is [a, b) clear of every interval of v? */
+static int
+clear(const struct ival *v, size_t n, int64_t a, int64_t b)
+{
+	size_t	i = first_after(v, n, a);
+
+	return i == n || v[i].a >= b;
 }
 
 /* Does one interval of v contain [a, b)? */
 static int
 within(const struct ival *v, size_t n, int64_t a, int64_t b)
 {
-	size_t	lo = 0, hi = n, mid;
+	size_t	i = first_after(v, n, a);
 
-	while (lo < hi) {		/* first interval ending after a */
-		mid = lo + (hi - lo) / 2;
-		if (v[mid].b <= a)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo].a <= a && b <= v[lo].b;
+	return i < n && v[i].a <= a && b <= v[i].b;
 }
 
 /*
