@@ -102,8 +102,6 @@ struct busy_ctx {
 	char			 why[200];
 };
 
-/* Make room for one more element of size in *v (n used, *cap allocated). */
-int busy_expand_grow(void **v, size_t *cap, size_t n, size_t size);
 int busy_expand_add(struct busy_set *s, int64_t start, int64_t end, int kind);
 /* The end of an instance of length len starting at w. */
 int64_t busy_expand_end(const struct busy_when *w, struct busy_length len);

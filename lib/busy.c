@@ -251,7 +251,7 @@ keep(struct roots *r, icalcomponent *c)
 		icalcomponent_free(c);
 		return 0;
 	}
-	rc = busy_expand_grow((void **)&r->v, &r->cap, r->n, sizeof(*r->v));
+	rc = util_grow((void **)&r->v, &r->cap, r->n, sizeof(*r->v));
 	if (rc < 0) {
 		icalcomponent_free(c);
 		return rc;

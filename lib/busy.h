@@ -42,13 +42,17 @@ struct busy_req {
 	icaltimezone	*floating;	/* zone for floating times and all-day dates */
 	int64_t		 from;		/* window, UTC */
 	int64_t		 to;
+	int		 all_events;	/* TRANSPARENT and X-MICROSOFT-CDO-BUSYSTATUS:FREE
+					   events count too (holiday feeds mark
+					   theirs transparent) */
 };
 
 /*
  * Add the busy time of an iCalendar text within the window to *set.  A
  * damaged component is reported to diag ("source: UID x: reason") and
  * skipped; the rest is still read.  Returns 0, TANDEM_EPARSE when the text
- * is not iCalendar at all (nothing added), or TANDEM_ENOMEM.
+ * is not iCalendar at all (nothing added), TANDEM_EINVAL for a NULL
+ * argument, or TANDEM_ENOMEM.
  */
 int busy_from_ical(const struct busy_req *req, const char *text,
     struct busy_set *set, struct tandem_diag *diag);

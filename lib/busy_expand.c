@@ -102,30 +102,12 @@ report(struct busy_ctx *x, const struct busy_comp *k, const char *why)
 	return rc;
 }
 
-int
-busy_expand_grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	void	*bigger;
-	size_t	 want = *cap ? *cap * 2 : 16;
-
-	if (n < *cap)
-		return 0;
-	if (want > SIZE_MAX / size)
-		return TANDEM_ENOMEM;
-	bigger = realloc(*v, want * size);
-	if (bigger == NULL)
-		return TANDEM_ENOMEM;
-	*v = bigger;
-	*cap = want;
-	return 0;
-}
-
 static int
 push(struct busy_vec *a, int64_t x)
 {
 	int	rc;
 
-	rc = busy_expand_grow((void **)&a->v, &a->cap, a->n, sizeof(*a->v));
+	rc = util_grow((void **)&a->v, &a->cap, a->n, sizeof(*a->v));
 	if (rc == 0)
 		a->v[a->n++] = x;
 	return rc;
@@ -159,7 +141,7 @@ busy_expand_add(struct busy_set *s, int64_t start, int64_t end, int kind)
 {
 	int	rc;
 
-	rc = busy_expand_grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v));
+	rc = util_grow((void **)&s->v, &s->cap, s->n, sizeof(*s->v));
 	if (rc < 0)
 		return rc;
 	s->v[s->n].start = start;
@@ -282,7 +264,7 @@ zone_get(struct busy_ctx *x, const char *name, icaltimezone **tz)
 		*tz = z->tz;
 		return 0;
 	}
-	rc = busy_expand_grow((void **)&x->zones, &x->zcap, x->nzones,
+	rc = util_grow((void **)&x->zones, &x->zcap, x->nzones,
 	    sizeof(*x->zones));
 	if (rc < 0)
 		return rc;
@@ -402,7 +384,7 @@ read_rdate(struct busy_ctx *x, struct busy_comp *k, icalproperty *p)
 	struct busy_length		 len;
 	int				 rc;
 
-	rc = busy_expand_grow((void **)&k->rd, &k->rdcap, k->nrd,
+	rc = util_grow((void **)&k->rd, &k->rdcap, k->nrd,
 	    sizeof(*k->rd));
 	if (rc < 0)
 		return rc;
@@ -563,6 +545,8 @@ read_comp(struct busy_ctx *x, icalcomponent *c, enum busy_what what,
 	if (what == BUSY_W_AVAILABILITY)
 		return 0;
 	/* Outlook writes X-MICROSOFT-CDO-BUSYSTATUS where others use STATUS. */
+	if (x->req->all_events)
+		transp = ms = 0;
 	if (transp == ICAL_TRANSP_TRANSPARENT ||
 	    transp == ICAL_TRANSP_TRANSPARENTNOCONFLICT ||
 	    status == ICAL_STATUS_CANCELLED || part == ICAL_PARTSTAT_DECLINED ||
@@ -608,7 +592,7 @@ busy_expand_collect(struct busy_ctx *x, icalcomponent *parent,
 	    (c = icalcompiter_deref(&ci)) != NULL; icalcompiter_next(&ci)) {
 		rc = read_comp(x, c, what, &k);
 		if (rc == 0)
-			rc = busy_expand_grow((void **)&l->v, &l->cap, l->n,
+			rc = util_grow((void **)&l->v, &l->cap, l->n,
 			    sizeof(*l->v));
 		if (rc == 0) {
 			l->v[l->n++] = k;
@@ -771,7 +755,7 @@ expand_uid(struct busy_ctx *x, struct busy_comp *v, size_t n, int64_t from,
 			    busy_expand_end(&o->start, o->len), o->kind, from, to);
 		if (rc < 0 || !o->future || m == NULL)
 			continue;
-		rc = busy_expand_grow((void **)&s.sh, &shcap, s.nsh,
+		rc = util_grow((void **)&s.sh, &shcap, s.nsh,
 		    sizeof(*s.sh));
 		if (rc < 0)
 			break;

@@ -255,15 +255,10 @@ cadence_duration_end(int32_t start, const struct span *sp)
 static int
 push(struct nominal **v, size_t *n, size_t *cap, const struct nominal *x)
 {
-	struct nominal	*grown;
+	int	rc = util_grow((void **)v, cap, *n, sizeof(**v));
 
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 32;
-		grown = realloc(*v, *cap * sizeof(**v));
-		if (grown == NULL)
-			return TANDEM_ENOMEM;
-		*v = grown;
-	}
+	if (rc < 0)
+		return rc;
 	(*v)[(*n)++] = *x;
 	return 0;
 }

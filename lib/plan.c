@@ -29,19 +29,9 @@ struct memo {
 static int
 reserve(struct tandem_plan *p, size_t more)
 {
-	struct tandem_session	*grown;
-	size_t			 cap = p->cap ? p->cap : 256;
-
-	if (p->n + more <= p->cap)
+	if (more == 0)
 		return 0;
-	while (cap < p->n + more)
-		cap *= 2;
-	grown = realloc(p->v, cap * sizeof(*grown));
-	if (grown == NULL)
-		return TANDEM_ENOMEM;
-	p->v = grown;
-	p->cap = cap;
-	return 0;
+	return util_grow((void **)&p->v, &p->cap, p->n + more - 1, sizeof(*p->v));
 }
 
 static int

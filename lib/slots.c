@@ -96,20 +96,16 @@ window(const struct slots_req *r, struct wday *w, struct slots_result *res)
 static int
 push(struct ival **v, size_t *n, size_t *cap, int64_t a, int64_t b)
 {
-	struct ival	*grown;
+	int	rc;
 
 	if (*n > 0 && a <= (*v)[*n - 1].b) {	/* sorted input: merge */
 		if (b > (*v)[*n - 1].b)
 			(*v)[*n - 1].b = b;
 		return 0;
 	}
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		grown = realloc(*v, *cap * sizeof(**v));
-		if (grown == NULL)
-			return TANDEM_ENOMEM;
-		*v = grown;
-	}
+	rc = util_grow((void **)v, cap, *n, sizeof(**v));
+	if (rc < 0)
+		return rc;
 	(*v)[*n].a = a;
 	(*v)[*n].b = b;
 	(*n)++;

@@ -54,7 +54,7 @@ list_ics(const char *dir, char ***namesp, size_t *np)
 {
 	DIR		 *d = opendir(dir);
 	struct dirent	 *e;
-	char		**names = NULL, **grown;
+	char		**names = NULL;
 	size_t		  n = 0, cap = 0;
 	int		  rc = 0;
 
@@ -65,15 +65,9 @@ list_ics(const char *dir, char ***namesp, size_t *np)
 	while ((e = readdir(d)) != NULL) {
 		if (!is_ics(e->d_name))
 			continue;
-		if (n == cap) {
-			cap = cap ? cap * 2 : 16;
-			grown = realloc(names, cap * sizeof(*names));
-			if (grown == NULL) {
-				rc = TANDEM_ENOMEM;
-				break;
-			}
-			names = grown;
-		}
+		rc = util_grow((void **)&names, &cap, n, sizeof(*names));
+		if (rc < 0)
+			break;
 		names[n] = util_path_join(dir, e->d_name);
 		if (names[n] == NULL) {
 			rc = TANDEM_ENOMEM;

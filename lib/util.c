@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -123,4 +124,28 @@ util_dirname(const char *path)
 	if (slash == path)
 		return strdup("/");
 	return strndup(path, (size_t)(slash - path));
+}
+
+/*
+ * Make room in the growable array *v (of *cap elements of size bytes) to
+ * write element n, doubling as needed.  On failure *v and *cap are unchanged.
+ */
+int
+util_grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	void	*bigger;
+	size_t	 want = *cap ? *cap : 16;
+
+	if (n < *cap)
+		return 0;
+	while (want <= n)
+		want *= 2;
+	if (want > SIZE_MAX / size)
+		return TANDEM_ENOMEM;
+	bigger = realloc(*v, want * size);
+	if (bigger == NULL)
+		return TANDEM_ENOMEM;
+	*v = bigger;
+	*cap = want;
+	return 0;
 }
