@@ -22,8 +22,11 @@ int config_error(struct loadctx *lc, const char *file, int line,
     const char *fmt, ...) TANDEM_PRINTF(4, 5);
 
 /* people.c */
-int people_load(struct loadctx *lc, struct program *pg, const char *conf, int line);
-int pairs_load(struct loadctx *lc, struct program *pg, const char *conf, int line);
+/* *orderp (caller frees): the program's people sorted by e-mail, for pairs_load. */
+int people_load(struct loadctx *lc, struct program *pg, const char *conf,
+    int line, size_t **orderp);
+int pairs_load(struct loadctx *lc, struct program *pg, const char *conf,
+    int line, const size_t *order);
 void person_free(struct person *p);
 
 /* programs.c */

@@ -32,7 +32,7 @@ struct csvload {
 	size_t		 ncols;
 	int		 header_seen;
 	int		 missing_col;	/* a required column is missing: skip the rows */
-	size_t		*order;		/* people sorted by email (pairs) */
+	const size_t	*order;		/* people sorted by email (pairs) */
 };
 
 static const char *const people_cols[] = { "email", "name", "tz", "calendar", "hours", NULL };
@@ -315,11 +315,11 @@ read_csv(struct loadctx *lc, const char *path, const char *conf, int line,
 }
 
 int
-people_load(struct loadctx *lc, struct program *pg, const char *conf, int line)
+people_load(struct loadctx *lc, struct program *pg, const char *conf, int line,
+    size_t **orderp)
 {
 	struct csvload	cl;
-	size_t		*order = NULL;
-	int		 before = lc->errors, rc;
+	int		before = lc->errors, rc;
 
 	memset(&cl, 0, sizeof(cl));
 	cl.lc = lc;
@@ -330,8 +330,7 @@ people_load(struct loadctx *lc, struct program *pg, const char *conf, int line)
 	rc = read_csv(lc, pg->people_path, conf, line, &cl, person_row);
 	if (rc == TANDEM_ENOMEM)
 		return rc;
-	rc = index_people(&cl, &order);
-	free(order);
+	rc = index_people(&cl, orderp);
 	if (rc < 0)
 		return rc;
 	return lc->errors > before ? TANDEM_ECONFIG : 0;
@@ -475,7 +474,8 @@ check_duplicate_pairs(struct csvload *cl)
 }
 
 int
-pairs_load(struct loadctx *lc, struct program *pg, const char *conf, int line)
+pairs_load(struct loadctx *lc, struct program *pg, const char *conf, int line,
+    const size_t *order)
 {
 	struct csvload	cl;
 	int		before = lc->errors, rc;
@@ -486,13 +486,10 @@ pairs_load(struct loadctx *lc, struct program *pg, const char *conf, int line)
 	cl.file = pg->pairs_path;
 	cl.names = pair_cols;
 	cl.required = pair_req;
-	cl.order = people_order(pg);
-	if (cl.order == NULL)
-		return TANDEM_ENOMEM;
+	cl.order = order;
 	rc = read_csv(lc, pg->pairs_path, conf, line, &cl, pair_row);
 	if (rc != TANDEM_ENOMEM)
 		rc = check_duplicate_pairs(&cl);
-	free(cl.order);
 	if (rc < 0)
 		return rc;
 	return lc->errors > before ? TANDEM_ECONFIG : 0;

@@ -217,7 +217,8 @@ check_series(struct loadctx *lc, struct program *pg, const int *keyline)
 int
 program_finish(struct loadctx *lc, struct program *pg, const int *keyline)
 {
-	int	rc = 0, ok_people = 0;
+	size_t	*order = NULL;
+	int	 rc = 0, ok_people = 0;
 
 	if (pg->timezone != NULL)
 		pg->tz = zone(pg->timezone);
@@ -235,16 +236,18 @@ program_finish(struct loadctx *lc, struct program *pg, const int *keyline)
 			return rc;
 	}
 	if (pg->people_path != NULL) {
-		rc = people_load(lc, pg, pg->file, line_of(pg, keyline, PK_PEOPLE));
+		rc = people_load(lc, pg, pg->file, line_of(pg, keyline, PK_PEOPLE),
+		    &order);
 		if (rc == TANDEM_ENOMEM)
 			return rc;
 		ok_people = rc == 0;
 	}
-	if (pg->pairs_path != NULL && ok_people) {
-		rc = pairs_load(lc, pg, pg->file, line_of(pg, keyline, PK_PAIRS));
-		if (rc == TANDEM_ENOMEM)
-			return rc;
-	}
+	if (pg->pairs_path != NULL && ok_people)
+		rc = pairs_load(lc, pg, pg->file, line_of(pg, keyline, PK_PAIRS),
+		    order);
+	free(order);
+	if (rc == TANDEM_ENOMEM)
+		return rc;
 	if (pg->holidays != NULL && pg->tz != NULL && keyline[PK_START] > 0) {
 		rc = load_holidays(lc, pg, line_of(pg, keyline, PK_HOLIDAYS));
 		if (rc == TANDEM_ENOMEM)
