@@ -642,10 +642,31 @@ instance(const struct busy_comp *m, const struct series *s,
 }
 
 /*
+ * Is the instance at w within the rule's UNTIL (RFC 5545 3.3.10: inclusive;
+ * a date for all-day series, UTC for zoned ones, wall time for floating)?
+ * libical applies UNTIL to its own reading of an instance, which carries a
+ * spring gap's hour on and takes the later of two repeated times; so tandem
+ * clears UNTIL before iterating and applies it here to the RFC instant.
+ */
+static int
+before_until(const struct busy_when *w, struct icaltimetype until)
+{
+	if (icaltime_is_null_time(until))
+		return 1;
+	if (until.is_date)
+		return day_of(w) <= civil_days(until.year, until.month, until.day);
+	if (icaltime_is_utc(until))
+		return w->utc <= tzconv_local_to_utc(icaltimezone_get_utc_timezone(),
+		    until);
+	return w->utc <= tzconv_local_to_utc(w->tz, until);
+}
+
+/*
  * The instances of master m: DTSTART (always the first, RFC 5545 3.8.5.3,
  * though libical skips it when the rule does not match it), the RRULE's,
  * and the RDATEs.  The rule is walked from DTSTART and stops at the window's
- * end, allowing for a THISANDFUTURE override that moves instances earlier.
+ * end, allowing for a THISANDFUTURE override that moves instances earlier,
+ * or at UNTIL.
  */
 static int
 expand(struct busy_ctx *x, struct busy_comp *m, const struct series *s,
@@ -653,7 +674,7 @@ expand(struct busy_ctx *x, struct busy_comp *m, const struct series *s,
 {
 	struct icalrecurrencetype	 r;
 	icalrecur_iterator		*it;
-	struct icaltimetype		 t;
+	struct icaltimetype		 t, until;
 	struct busy_when		 w;
 	size_t				 i, count = 0;
 	int				 fixed, rc;
@@ -666,6 +687,8 @@ expand(struct busy_ctx *x, struct busy_comp *m, const struct series *s,
 	if (rc < 0 || m->rrule == NULL)
 		return rc;
 	r = icalproperty_get_rrule(m->rrule);
+	until = r.until;
+	r.until = icaltime_null_time();
 	it = icalrecur_iterator_new(r, m->start.t);
 	icalerror_clear_errno();
 	if (it == NULL)
@@ -697,7 +720,7 @@ expand(struct busy_ctx *x, struct busy_comp *m, const struct series *s,
 		}
 		w.t = t;
 		w.utc = tzconv_local_to_utc(w.tz, t);
-		if (w.utc + s->lead >= to)
+		if (w.utc + s->lead >= to || !before_until(&w, until))
 			break;
 		if (w.utc <= m->start.utc)
 			continue;

@@ -370,6 +370,63 @@ TEST(spring_gap_and_autumn_repeat)
 
 /* --- recurrence ---------------------------------------------------------- */
 
+TEST(until_keeps_the_instance_after_a_spring_gap_start)
+{
+	/*
+	 * Found by test-property: DTSTART 02:30 on the gap day is 01:30Z; the
+	 * next day's 02:30 is 00:30Z, exactly UNTIL (inclusive).  libical
+	 * compared its own reading (03:30 carried on) with UNTIL and dropped it.
+	 */
+	static const char text[] = CAL(EV("u1",
+	    "DTSTART;TZID=Europe/Berlin:20270328T023000\nDURATION:PT1H\n"
+	    "RRULE:FREQ=DAILY;UNTIL=20270329T003000Z\n"));
+	struct busy_set	set = { NULL, 0, 0 };
+	const struct busy want[] = {
+		{ utc(2027, 3, 28, 1, 30), utc(2027, 3, 28, 2, 30), B },
+		{ utc(2027, 3, 29, 0, 30), utc(2027, 3, 29, 1, 30), B },
+	};
+
+	ASSERT_EQ(scan(text, Y2027, Y2028, &set, NULL), 0);
+	ASSERT_SET(&set, want);
+	busy_set_free(&set);
+}
+
+TEST(until_reads_a_repeated_hour_as_its_first_occurrence)
+{
+	/* 02:30 on 31 October is first 00:30Z (CEST): within UNTIL 00:45Z. */
+	static const char text[] = CAL(EV("u2",
+	    "DTSTART;TZID=Europe/Berlin:20271030T023000\nDURATION:PT30M\n"
+	    "RRULE:FREQ=DAILY;UNTIL=20271031T004500Z\n"));
+	struct busy_set	set = { NULL, 0, 0 };
+	const struct busy want[] = {
+		{ utc(2027, 10, 30, 0, 30), utc(2027, 10, 30, 1, 0), B },
+		{ utc(2027, 10, 31, 0, 30), utc(2027, 10, 31, 1, 0), B },
+	};
+
+	ASSERT_EQ(scan(text, Y2027, Y2028, &set, NULL), 0);
+	ASSERT_SET(&set, want);
+	busy_set_free(&set);
+}
+
+TEST(until_as_a_date_and_as_floating_time)
+{
+	static const char text[] = CAL(
+	    EV("d1", "DTSTART;VALUE=DATE:20270301\nRRULE:FREQ=DAILY;UNTIL=20270302\n")
+	    EV("f1", "DTSTART:20270301T100000\nDURATION:PT1H\n"
+	    "RRULE:FREQ=DAILY;UNTIL=20270302T100000\n"));
+	struct busy_set	set = { NULL, 0, 0 };
+	const struct busy want[] = {
+		{ utc(2027, 2, 28, 23, 0), utc(2027, 3, 1, 23, 0), B },
+		{ utc(2027, 3, 1, 9, 0), utc(2027, 3, 1, 10, 0), B },
+		{ utc(2027, 3, 1, 23, 0), utc(2027, 3, 2, 23, 0), B },
+		{ utc(2027, 3, 2, 9, 0), utc(2027, 3, 2, 10, 0), B },
+	};
+
+	ASSERT_EQ(scan(text, Y2027, Y2028, &set, NULL), 0);
+	ASSERT_SET(&set, want);
+	busy_set_free(&set);
+}
+
 TEST(rrule_count_interval)
 {
 	static const char text[] = CAL(EV("r1",
@@ -1447,6 +1504,9 @@ TT_MAIN(
 	CASE(spring_gap_and_autumn_repeat),
 	CASE(rrule_count_interval),
 	CASE(berlin_weekly_across_spring_change),
+	CASE(until_keeps_the_instance_after_a_spring_gap_start),
+	CASE(until_reads_a_repeated_hour_as_its_first_occurrence),
+	CASE(until_as_a_date_and_as_floating_time),
 	CASE(berlin_weekly_across_autumn_change),
 	CASE(new_york_weekly_across_both_changes),
 	CASE(until_in_utc_includes_last_instance),
