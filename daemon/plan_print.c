@@ -12,6 +12,47 @@
 #include "timeopt.h"
 
 static json_object *
+person_why(const struct tandem_session *s, int k)
+{
+	json_object	*o = json_object_new_object();
+
+	if (o == NULL)
+		return NULL;
+	json_object_object_add(o, "email", json_object_new_string(k == 0 ?
+	    s->mentor : s->mentee));
+	json_object_object_add(o, "calendar_unreadable",
+	    json_object_new_boolean(s->why.who[k].no_calendar));
+	json_object_object_add(o, "minutes_in_hours",
+	    json_object_new_int64(s->why.who[k].hours));
+	json_object_object_add(o, "minutes_busy",
+	    json_object_new_int64(s->why.who[k].busy));
+	json_object_object_add(o, "minutes_outside_hours",
+	    json_object_new_int64(s->why.who[k].outside));
+	json_object_object_add(o, "max_per_week_reached",
+	    json_object_new_boolean(s->why.who[k].capped));
+	return o;
+}
+
+/* Why a session is unschedulable: the one-line reason and its figures. */
+static json_object *
+why_json(const struct tandem_session *s)
+{
+	json_object	*o = json_object_new_object();
+	char		 buf[512];
+
+	if (o == NULL)
+		return NULL;
+	tandem_session_reason(s, buf, sizeof(buf));
+	json_object_object_add(o, "reason", json_object_new_string(buf));
+	json_object_object_add(o, "business_days", json_object_new_int(s->why.days));
+	json_object_object_add(o, "holidays", json_object_new_int(s->why.holidays));
+	json_object_object_add(o, "weekend_days", json_object_new_int(s->why.weekend));
+	json_object_object_add(o, "mentor", person_why(s, 0));
+	json_object_object_add(o, "mentee", person_why(s, 1));
+	return o;
+}
+
+static json_object *
 session_json(const struct tandem_session *s)
 {
 	json_object	*o = json_object_new_object();
@@ -38,6 +79,10 @@ session_json(const struct tandem_session *s)
 	json_object_object_add(o, "status",
 	    json_object_new_string(tandem_session_status_name(s->status)));
 	json_object_object_add(o, "holiday", json_object_new_boolean(s->holiday));
+	if (s->status == TANDEM_SESSION_SCHEDULED)
+		json_object_object_add(o, "score", json_object_new_int64(s->score));
+	if (s->status == TANDEM_SESSION_UNSCHEDULABLE)
+		json_object_object_add(o, "why", why_json(s));
 	return o;
 }
 
@@ -80,19 +125,32 @@ width(const struct tandem_plan *plan, int field, size_t min)
 	return w;
 }
 
-/* "Mon 2027-01-11 09:00 +01:00" in the program's zone. */
+/* "Mon 2027-01-11 09:00 +01:00": t at offset (the program's zone). */
 static void
-nominal_text(const struct tandem_session *s, char *buf, size_t len)
+local_text(int64_t t, int offset, char *buf, size_t len)
 {
 	static const char *const wd[] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
 	struct tm	tm;
-	time_t		local = (time_t)(s->nominal + s->nominal_offset);
-	int		a = s->nominal_offset < 0 ? -s->nominal_offset : s->nominal_offset;
+	time_t		local = (time_t)(t + offset);
+	int		a = offset < 0 ? -offset : offset;
 
 	gmtime_r(&local, &tm);
 	snprintf(buf, len, "%s %04d-%02d-%02d %02d:%02d %c%02d:%02d", wd[tm.tm_wday],
 	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
-	    s->nominal_offset < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+	    offset < 0 ? '-' : '+', a / 3600, a % 3600 / 60);
+}
+
+static void
+note_text(const struct tandem_session *s, char *buf, size_t len)
+{
+	int	n = 0;
+
+	buf[0] = '\0';
+	if (s->holiday)
+		n = snprintf(buf, len, "holiday%s", s->status ==
+		    TANDEM_SESSION_UNSCHEDULABLE ? "; " : "");
+	if (s->status == TANDEM_SESSION_UNSCHEDULABLE && n >= 0 && (size_t)n < len)
+		tandem_session_reason(s, buf + n, len - (size_t)n);
 }
 
 int
@@ -100,23 +158,23 @@ plan_print_table(FILE *f, const struct tandem_plan *plan)
 {
 	size_t	wp = width(plan, 0, 7), wm = width(plan, 1, 6), we = width(plan, 2, 6);
 	size_t	i;
-	char	nom[48], slot[32];
+	char	nom[48], slot[48], note[512];
 
-	fprintf(f, "%-*s  %-*s  %-*s  %3s  %-27s  %-20s  %-8s  %s\n",
+	fprintf(f, "%-*s  %-*s  %-*s  %3s  %-27s  %-27s  %-13s  %s\n",
 	    (int)wp, "PROGRAM", (int)wm, "MENTOR", (int)we, "MENTEE", "#",
-	    "NOMINAL", "SLOT (UTC)", "STATUS", "NOTE");
+	    "NOMINAL", "SLOT", "STATUS", "NOTE");
 	for (i = 0; i < tandem_plan_count(plan); i++) {
 		const struct tandem_session *s = tandem_plan_get(plan, i);
 
-		nominal_text(s, nom, sizeof(nom));
+		local_text(s->nominal, s->nominal_offset, nom, sizeof(nom));
 		if (s->has_slot)
-			timeopt_format_utc(s->start, slot, sizeof(slot));
+			local_text(s->start, s->start_offset, slot, sizeof(slot));
 		else
 			snprintf(slot, sizeof(slot), "-");
-		fprintf(f, "%-*s  %-*s  %-*s  %3u  %-27s  %-20s  %-8s  %s\n",
+		note_text(s, note, sizeof(note));
+		fprintf(f, "%-*s  %-*s  %-*s  %3u  %-27s  %-27s  %-13s  %s\n",
 		    (int)wp, s->program, (int)wm, s->mentor, (int)we, s->mentee,
-		    s->index, nom, slot, tandem_session_status_name(s->status),
-		    s->holiday ? "holiday" : "");
+		    s->index, nom, slot, tandem_session_status_name(s->status), note);
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -3,7 +3,8 @@
  * the configuration alone and need no running daemon:
  *
  *   tandemctl [-c FILE] validate
- *   tandemctl [-c FILE] plan [--json] [--now T]
+ *   tandemctl [-c FILE] plan [--json] [--now T] [--nominal] [--stats]
+ *   tandemctl [-c FILE] explain MENTOR MENTEE INDEX [--now T]
  *
  * Exit codes follow sysexits(3): 0, 64 usage, 65 bad data, 70 internal,
  * 78 configuration errors.
@@ -11,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include <tandem/tandem.h>
@@ -20,6 +23,7 @@
 
 #define EX_OK		0
 #define EX_USAGE	64
+#define EX_DATAERR	65
 #define EX_SOFTWARE	70
 #define EX_CONFIG	78
 
@@ -30,7 +34,11 @@
 struct opts {
 	const char	*config;
 	const char	*command;
+	const char	*args[3];	/* the command's operands */
+	int		 nargs;
 	int		 json;
+	int		 nominal;	/* plan: do not read calendars */
+	int		 stats;
 	int		 has_now;
 	int64_t		 now;
 };
@@ -40,12 +48,15 @@ usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: tandemctl [-c FILE] validate\n"
-	    "       tandemctl [-c FILE] plan [--json] [--now ISO8601]\n"
+	    "       tandemctl [-c FILE] plan [--json] [--now ISO8601] [--nominal] [--stats]\n"
+	    "       tandemctl [-c FILE] explain MENTOR MENTEE INDEX [--now ISO8601]\n"
 	    "       tandemctl --version\n"
 	    "\n"
 	    "  -c, --config FILE  configuration (default %s/tandem/tandem.conf)\n"
 	    "  --json             machine-readable output\n"
-	    "  --now T            compute as if the time were T (2027-03-01T10:00Z)\n",
+	    "  --now T            compute as if the time were T (2027-03-01T10:00Z)\n"
+	    "  --nominal          plan: the cadence only, no calendars read\n"
+	    "  --stats            plan: print where the time went to stderr\n",
 	    SYSCONFDIR);
 }
 
@@ -63,6 +74,10 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->config = argv[++i];
 		else if (strcmp(a, "--json") == 0)
 			o->json = 1;
+		else if (strcmp(a, "--nominal") == 0)
+			o->nominal = 1;
+		else if (strcmp(a, "--stats") == 0)
+			o->stats = 1;
 		else if (strcmp(a, "--now") == 0 && i + 1 < argc) {
 			if (timeopt_parse(argv[++i], &o->now) < 0) {
 				fprintf(stderr, "tandemctl: --now: \"%s\" is not an ISO 8601 time\n",
@@ -76,10 +91,13 @@ parse_args(int argc, char **argv, struct opts *o)
 		} else if (strcmp(a, "--version") == 0) {
 			printf("tandemctl %s\n", tandem_version());
 			exit(EX_OK);
-		} else if (a[0] == '-' || o->command != NULL) {
+		} else if (a[0] == '-' || (o->command != NULL &&
+		    o->nargs == (int)(sizeof(o->args) / sizeof(o->args[0])))) {
 			fprintf(stderr, "tandemctl: unexpected argument \"%s\"\n", a);
 			return -1;
-		} else
+		} else if (o->command != NULL)
+			o->args[o->nargs++] = a;
+		else
 			o->command = a;
 	}
 	if (o->command == NULL) {
@@ -135,29 +153,199 @@ cmd_validate(const struct opts *o)
 	return EX_OK;
 }
 
+/* Load the configuration and its nominal plan at now; EX_OK or an exit code. */
+static int
+load_plan(const struct opts *o, int64_t now, struct tandem_config **cfg,
+    struct tandem_plan **plan)
+{
+	int	ex, rc;
+
+	ex = load(o, cfg);
+	if (ex != EX_OK)
+		return ex;
+	rc = tandem_plan_new(*cfg, now, plan);
+	if (rc < 0) {
+		fprintf(stderr, "tandemctl: %s: %s\n", o->command, tandem_strerror(rc));
+		return rc == TANDEM_ERANGE ? EX_CONFIG : EX_SOFTWARE;
+	}
+	return EX_OK;
+}
+
+static void
+print_diag(struct tandem_diag *diag)
+{
+	size_t	i;
+
+	for (i = 0; i < tandem_diag_count(diag); i++)
+		fprintf(stderr, "tandemctl: %s\n", tandem_diag_get(diag, i));
+}
+
+static double seconds(const struct timespec *t0);
+
+/*
+ * Read the calendars the plan needs and negotiate it, the negotiation taking
+ * *secs; EX_OK or an exit code.
+ */
+static int
+negotiate(struct tandem_plan *plan, struct tandem_calendars **cals, double *secs)
+{
+	struct tandem_diag	*diag = tandem_diag_new();
+	struct timespec		 t0;
+	int			 rc;
+
+	if (diag == NULL)
+		return EX_SOFTWARE;
+	rc = tandem_calendars_new(cals);
+	if (rc == 0)
+		rc = tandem_calendars_read(*cals, plan, diag);
+	print_diag(diag);
+	tandem_diag_free(diag);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (rc == 0)
+		rc = tandem_plan_negotiate(plan, *cals);
+	*secs = seconds(&t0);
+	if (rc < 0) {
+		fprintf(stderr, "tandemctl: negotiate: %s\n", tandem_strerror(rc));
+		return EX_SOFTWARE;
+	}
+	return EX_OK;
+}
+
+static double
+seconds(const struct timespec *t0)
+{
+	struct timespec	t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + (t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/* The figures bench/ reads: one line on stderr. */
+static void
+print_stats(const struct tandem_plan *plan, const struct tandem_calendars *cals,
+    double negotiate_s, const struct timespec *t0)
+{
+	struct tandem_calendars_stats	st;
+	struct rusage			ru;
+	size_t				i, fixed = 0, none = 0;
+
+	memset(&st, 0, sizeof(st));
+	tandem_calendars_stats(cals, &st);
+	for (i = 0; i < tandem_plan_count(plan); i++) {
+		fixed += tandem_plan_get(plan, i)->status == TANDEM_SESSION_SCHEDULED;
+		none += tandem_plan_get(plan, i)->status == TANDEM_SESSION_UNSCHEDULABLE;
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	fprintf(stderr, "stats: calendars=%zu bytes=%zu fetch=%.3f parse=%.3f "
+	    "expand=%.3f negotiate=%.3f total=%.3f maxrss_kb=%ld sessions=%zu "
+	    "fixed=%zu unschedulable=%zu\n", st.calendars, st.bytes, st.fetch,
+	    st.parse, st.expand, negotiate_s, seconds(t0), ru.ru_maxrss,
+	    tandem_plan_count(plan), fixed, none);
+}
+
 static int
 cmd_plan(const struct opts *o)
 {
 	struct tandem_config	*cfg = NULL;
 	struct tandem_plan	*plan = NULL;
+	struct tandem_calendars	*cals = NULL;
+	struct timespec		 t0;
 	int64_t			 now = o->has_now ? o->now : (int64_t)time(NULL);
+	double			 neg = 0;
 	int			 ex, rc;
 
-	ex = load(o, &cfg);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (o->nargs > 0) {
+		fprintf(stderr, "tandemctl: plan takes no operands\n");
+		return EX_USAGE;
+	}
+	ex = load_plan(o, now, &cfg, &plan);
 	if (ex != EX_OK)
-		return ex;
-	rc = tandem_plan_new(cfg, now, &plan);
-	if (rc < 0) {
-		fprintf(stderr, "tandemctl: plan: %s\n", tandem_strerror(rc));
-		ex = rc == TANDEM_ERANGE ? EX_CONFIG : EX_SOFTWARE;
 		goto out;
+	if (!o->nominal) {
+		ex = negotiate(plan, &cals, &neg);
+		if (ex != EX_OK)
+			goto out;
 	}
 	rc = o->json ? plan_print_json(stdout, plan) : plan_print_table(stdout, plan);
 	if (rc < 0 || fflush(stdout) != 0) {
 		fprintf(stderr, "tandemctl: plan: cannot write the output\n");
 		ex = EX_SOFTWARE;
 	}
+	if (o->stats)
+		print_stats(plan, cals, neg, &t0);
 out:
+	tandem_calendars_free(cals);
+	tandem_plan_free(plan);
+	tandem_config_free(cfg);
+	return ex;
+}
+
+/* The plan index of MENTOR MENTEE INDEX, or -1 (reported). */
+static long
+find_session(const struct opts *o, const struct tandem_plan *plan)
+{
+	char		*end;
+	unsigned long	 idx;
+	size_t		 i;
+
+	idx = strtoul(o->args[2], &end, 10);
+	if (*end != '\0' || idx == 0) {
+		fprintf(stderr, "tandemctl: explain: INDEX \"%s\" is not a session "
+		    "number (1, 2, ...)\n", o->args[2]);
+		return -1;
+	}
+	for (i = 0; i < tandem_plan_count(plan); i++) {
+		const struct tandem_session *s = tandem_plan_get(plan, i);
+
+		if (strcasecmp(s->mentor, o->args[0]) == 0 &&
+		    strcasecmp(s->mentee, o->args[1]) == 0 && s->index == idx)
+			return (long)i;
+	}
+	fprintf(stderr, "tandemctl: explain: no session %lu of mentor %s and "
+	    "mentee %s\n", idx, o->args[0], o->args[1]);
+	return -1;
+}
+
+static int
+cmd_explain(const struct opts *o)
+{
+	struct tandem_config	*cfg = NULL;
+	struct tandem_plan	*plan = NULL;
+	struct tandem_calendars	*cals = NULL;
+	int64_t			 now = o->has_now ? o->now : (int64_t)time(NULL);
+	char			*text = NULL;
+	double			 secs;
+	long			 i;
+	int			 ex, rc;
+
+	if (o->nargs != 3) {
+		fprintf(stderr, "tandemctl: explain needs MENTOR MENTEE INDEX\n");
+		return EX_USAGE;
+	}
+	ex = load_plan(o, now, &cfg, &plan);
+	if (ex != EX_OK)
+		goto out;
+	i = find_session(o, plan);
+	if (i < 0) {
+		ex = EX_DATAERR;
+		goto out;
+	}
+	ex = negotiate(plan, &cals, &secs);
+	if (ex != EX_OK)
+		goto out;
+	rc = tandem_plan_explain(plan, cals, (size_t)i, &text);
+	if (rc < 0) {
+		fprintf(stderr, "tandemctl: explain: %s\n", tandem_strerror(rc));
+		ex = EX_SOFTWARE;
+		goto out;
+	}
+	fputs(text, stdout);
+	if (fflush(stdout) != 0)
+		ex = EX_SOFTWARE;
+out:
+	free(text);
+	tandem_calendars_free(cals);
 	tandem_plan_free(plan);
 	tandem_config_free(cfg);
 	return ex;
@@ -176,6 +364,8 @@ main(int argc, char **argv)
 		return cmd_validate(&o);
 	if (strcmp(o.command, "plan") == 0)
 		return cmd_plan(&o);
+	if (strcmp(o.command, "explain") == 0)
+		return cmd_explain(&o);
 	fprintf(stderr, "tandemctl: unknown command \"%s\"\n", o.command);
 	usage(stderr);
 	return EX_USAGE;

@@ -66,19 +66,56 @@ load(const char *path)
 	return rc < 0 ? NULL : cfg;
 }
 
-/* One pass: today, the plan and a summary per program. */
+/*
+ * Read the calendars and negotiate the plan; an unreadable calendar and an
+ * unschedulable session are logged as warnings.
+ */
+static int
+negotiate(struct tandem_plan *plan)
+{
+	struct tandem_calendars	*cals = NULL;
+	struct tandem_diag	*diag = tandem_diag_new();
+	const struct tandem_session *s;
+	char			 why[512];
+	size_t			 i;
+	int			 rc;
+
+	rc = diag == NULL ? TANDEM_ENOMEM : tandem_calendars_new(&cals);
+	if (rc == 0)
+		rc = tandem_calendars_read(cals, plan, diag);
+	for (i = 0; i < tandem_diag_count(diag); i++)
+		log_warnx("%s", tandem_diag_get(diag, i));
+	if (rc == 0)
+		rc = tandem_plan_negotiate(plan, cals);
+	for (i = 0; rc == 0 && i < tandem_plan_count(plan); i++) {
+		s = tandem_plan_get(plan, i);
+		if (s->status != TANDEM_SESSION_UNSCHEDULABLE)
+			continue;
+		tandem_session_reason(s, why, sizeof(why));
+		log_warnx("%s: %s / %s session %u unschedulable: %s", s->program,
+		    s->mentor, s->mentee, s->index, why);
+	}
+	tandem_calendars_free(cals);
+	tandem_diag_free(diag);
+	return rc;
+}
+
+/* One pass: today, the negotiated plan and a summary per program. */
 static int
 run_once(struct tandem_config *cfg, int64_t now)
 {
 	struct tandem_plan	*plan = NULL;
 	const struct tandem_session *s, *next;
 	char			 when[40];
-	size_t			 p, i, n, count;
+	size_t			 p, i, n, count, fixed, none;
 	int			 rc;
 
 	rc = tandem_plan_new(cfg, now, &plan);
+	if (rc == 0)
+		rc = negotiate(plan);
 	if (rc < 0) {
 		log_warnx("plan: %s", tandem_strerror(rc));
+		tandem_plan_free(plan);
 		return rc;
 	}
 	n = tandem_plan_count(plan);
@@ -86,13 +123,15 @@ run_once(struct tandem_config *cfg, int64_t now)
 		const char *name = tandem_config_program_name(cfg, p);
 
 		next = NULL;
-		count = 0;
+		count = fixed = none = 0;
 		for (i = 0; i < n; i++) {
 			s = tandem_plan_get(plan, i);
 			if (strcmp(s->program, name) != 0)
 				continue;
 			count++;
-			if (s->status == TANDEM_SESSION_NOMINAL &&
+			fixed += s->status == TANDEM_SESSION_SCHEDULED;
+			none += s->status == TANDEM_SESSION_UNSCHEDULABLE;
+			if (s->status != TANDEM_SESSION_PAST &&
 			    (next == NULL || s->nominal < next->nominal))
 				next = s;
 		}
@@ -102,9 +141,10 @@ run_once(struct tandem_config *cfg, int64_t now)
 			continue;
 		}
 		timeopt_format(next->nominal, next->nominal_offset, when, sizeof(when));
-		log_info("program %s: %zu pairs, %zu sessions, next %s (%s / %s)",
-		    name, tandem_config_pair_count(cfg, p), count, when,
-		    next->mentor, next->mentee);
+		log_info("program %s: %zu pairs, %zu sessions, next %s (%s / %s); "
+		    "%zu scheduled, %zu unschedulable", name,
+		    tandem_config_pair_count(cfg, p), count, when, next->mentor,
+		    next->mentee, fixed, none);
 	}
 	tandem_plan_free(plan);
 	return 0;

@@ -323,6 +323,7 @@ busy_from_ical(const struct busy_req *req, const char *text,
 	struct roots	 r = { NULL, 0, 0 };
 	struct busy_ctx	 x;
 	size_t		 n0, i;
+	int64_t		 t0, t1;
 	int		 truncated = 0, rc;
 
 	if (tandem_fails_assert(req != NULL && text != NULL && set != NULL))
@@ -334,7 +335,9 @@ busy_from_ical(const struct busy_req *req, const char *text,
 	x.utc = icaltimezone_get_utc_timezone();
 	x.floating = req->floating != NULL ? req->floating : x.utc;
 	n0 = set->n;
+	t0 = util_clock_ns();
 	rc = parse(text, &r, &truncated);
+	t1 = util_clock_ns();
 	if (rc < 0)
 		goto out;
 	if (r.n == 0) {
@@ -351,6 +354,11 @@ busy_from_ical(const struct busy_req *req, const char *text,
 	}
 	for (i = 0; i < r.n && rc == 0; i++)
 		rc = calendar(&x, r.v[i]);
+	if (req->stats != NULL) {
+		req->stats->parse_ns += t1 - t0;
+		req->stats->expand_ns += util_clock_ns() - t1;
+		req->stats->bytes += strlen(text);
+	}
 out:
 	if (rc < 0)
 		set->n = n0;	/* all or nothing */

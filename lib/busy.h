@@ -36,6 +36,13 @@ struct busy_set {
 	size_t		 cap;
 };
 
+/* Where the time of busy_from_ical() goes, added up over calls. */
+struct busy_stats {
+	int64_t	parse_ns;	/* iCalendar text to components (libical) */
+	int64_t	expand_ns;	/* components to intervals (recurrence too) */
+	size_t	bytes;
+};
+
 struct busy_req {
 	const char	*source;	/* named in error messages (file path, URL) */
 	const char	*owner;		/* e-mail of the calendar's owner, or NULL */
@@ -45,6 +52,7 @@ struct busy_req {
 	int		 all_events;	/* TRANSPARENT and X-MICROSOFT-CDO-BUSYSTATUS:FREE
 					   events count too (holiday feeds mark
 					   theirs transparent) */
+	struct busy_stats *stats;	/* added to when not NULL */
 };
 
 /*

@@ -76,6 +76,7 @@ static const struct keydef program_keys[] = {
 	[PK_PEOPLE] = { "people", K_PATH, PO(people_path), 0, 0, NULL, 1 },
 	[PK_PAIRS] = { "pairs", K_PATH, PO(pairs_path), 0, 0, NULL, 1 },
 	[PK_AGENDA] = { "agenda", K_PATH, PO(agenda_path), 0, 0, NULL, 0 },
+	[PK_MAX_PER_WEEK] = { "max_per_week", K_INT, PO(max_per_week), 1, 20, "2", 0 },
 	[PK_COUNT_KEYS] = { NULL, 0, 0, 0, 0, NULL, 0 }
 };
 

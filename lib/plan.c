@@ -3,6 +3,7 @@
  * with holidays marked and sessions before "now" marked past.  Pairs that
  * start on the same day share one expansion, which is what makes a program
  * of thousands of pairs cheap: recurrence expansion is the costly step.
+ * Negotiation is in negotiate.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,12 +12,7 @@
 #include "cadence.h"
 #include "holidays.h"
 #include "model.h"
-
-struct tandem_plan {
-	struct tandem_session	*v;
-	size_t			 n;
-	size_t			 cap;
-};
+#include "plan-int.h"
 
 /* The last expansion computed for a program, reused for equal starts. */
 struct memo {
@@ -29,9 +25,16 @@ struct memo {
 static int
 reserve(struct tandem_plan *p, size_t more)
 {
+	size_t	cap = p->cap;
+	int	rc;
+
 	if (more == 0)
 		return 0;
-	return util_grow((void **)&p->v, &p->cap, p->n + more - 1, sizeof(*p->v));
+	rc = util_grow((void **)&p->v, &cap, p->n + more - 1, sizeof(*p->v));
+	if (rc == 0)
+		rc = util_grow((void **)&p->it, &p->cap, p->n + more - 1,
+		    sizeof(*p->it));
+	return rc;
 }
 
 static int
@@ -95,6 +98,10 @@ add_pair(struct tandem_plan *p, const struct program *pg, const struct pair *pr,
 		    TANDEM_SESSION_NOMINAL;
 		s->holiday = holidays_contains(pg->holiday_dates, pg->nholidays,
 		    m->v[i].date);
+		p->it[p->n - 1].pg = pg;
+		p->it[p->n - 1].pr = pr;
+		p->it[p->n - 1].day = m->v[i].date;
+		p->it[p->n - 1].minute = m->v[i].minute;
 	}
 	return 0;
 }
@@ -114,6 +121,8 @@ tandem_plan_new(const struct tandem_config *cfg, int64_t now,
 	p = calloc(1, sizeof(*p));
 	if (p == NULL)
 		return TANDEM_ENOMEM;
+	p->cfg = cfg;
+	p->now = now;
 	for (i = 0; i < cfg->nprograms && rc == 0; i++) {
 		memset(&m, 0, sizeof(m));
 		for (k = 0; k < cfg->programs[i].npairs && rc == 0; k++)
@@ -149,7 +158,49 @@ tandem_plan_free(struct tandem_plan *plan)
 	if (plan == NULL)
 		return;
 	free(plan->v);
+	free(plan->it);
 	free(plan);
+}
+
+int
+plan_flex_days(const struct program *pg)
+{
+	return (int)(pg->flex / 1440);
+}
+
+int
+plan_upcoming(const struct tandem_plan *p, size_t i)
+{
+	const struct tandem_session *s = &p->v[i];
+
+	return s->nominal >= p->now &&
+	    s->nominal < p->now + p->it[i].pg->horizon * 60;
+}
+
+/*
+ * From a day before now (a buffer reaches back at most four hours) to the
+ * horizon plus the flex window: flex business days, each side, of which
+ * weekends and holidays may push the last one up to 60 days away (slots.c
+ * walks no further).
+ */
+void
+plan_window(const struct tandem_plan *p, int64_t *from, int64_t *to)
+{
+	const struct tandem_config *cfg = p->cfg;
+	int64_t	t, hi = p->now;
+	size_t	i;
+
+	for (i = 0; i < cfg->nprograms; i++) {
+		const struct program *pg = &cfg->programs[i];
+		int flex = plan_flex_days(pg);
+
+		t = p->now + pg->horizon * 60 +
+		    (int64_t)(flex == 0 ? 2 : 2 * flex + 12) * 86400;
+		if (t > hi)
+			hi = t;
+	}
+	*from = p->now - 86400;
+	*to = hi;
 }
 
 const char *
@@ -160,6 +211,10 @@ tandem_session_status_name(enum tandem_session_status s)
 		return "nominal";
 	case TANDEM_SESSION_PAST:
 		return "past";
+	case TANDEM_SESSION_SCHEDULED:
+		return "scheduled";
+	case TANDEM_SESSION_UNSCHEDULABLE:
+		return "unschedulable";
 	}
 	return "unknown";
 }

@@ -145,24 +145,59 @@ side_hours(const struct slots_person *p, int64_t from, int64_t to, struct side *
 	return 0;
 }
 
+/* The first of v[0..n) that may end after from, when none is longer than longest. */
+static size_t
+busy_skip(const struct busy *v, size_t n, int64_t longest, int64_t from)
+{
+	size_t	lo = 0, hi = n, mid;
+
+	if (longest <= 0)
+		return 0;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid].start + longest <= from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int
+blocks(const struct slots_req *r, const struct busy *b, int64_t from)
+{
+	if (b->end <= from || b->end <= b->start)
+		return 0;
+	return b->kind != BUSY_TENTATIVE || r->tentative_blocks;
+}
+
 /*
  * The busy time of p that blocks a slot and touches [from, to), merged into
- * one sorted, disjoint list whatever its kinds.  The input is sorted by
- * start only (kinds may overlap), so this one pass is linear.
+ * one sorted, disjoint list whatever its kinds.  Both inputs (the calendar and
+ * the extra sessions) are sorted by start only (kinds may overlap), so one
+ * merging pass is linear; the calendar's start is found by binary search when
+ * its longest interval is known.
  */
 static int
 side_block(const struct slots_req *r, const struct slots_person *p, int64_t from,
     int64_t to, struct side *s)
 {
-	size_t	cap = 0, i;
+	const struct busy *b;
+	size_t	cap = 0, i, k = 0;
 	int	rc;
 
-	for (i = 0; i < p->nbusy && p->busy[i].start < to; i++) {
-		const struct busy *b = &p->busy[i];
-
-		if (b->end <= from || b->end <= b->start)
-			continue;
-		if (b->kind == BUSY_TENTATIVE && !r->tentative_blocks)
+	i = busy_skip(p->busy, p->nbusy, p->longest, from);
+	for (;;) {
+		if (i < p->nbusy && (k >= p->nextra ||
+		    p->busy[i].start <= p->extra[k].start))
+			b = &p->busy[i++];
+		else if (k < p->nextra)
+			b = &p->extra[k++];
+		else
+			break;
+		if (b->start >= to)
+			break;
+		if (!blocks(r, b, from))
 			continue;
 		rc = push(&s->block, &s->nblock, &cap, b->start, b->end);
 		if (rc < 0)
@@ -230,27 +265,49 @@ grid(icaltimezone *tz, int32_t day, int64_t *t)
 	}
 }
 
+/*
+ * Is candidate s usable?  SLOTS_USABLE, or the first reason it is not, with
+ * the person and (for busy time) the blocking interval in v when v is given.
+ */
+static enum slots_no
+verdict(const struct slots_req *r, const struct side *sd, int64_t s,
+    struct slots_result *res, struct slots_verdict *v)
+{
+	int64_t	e = s + r->length;
+	size_t	k;
+	int	i;
+
+	if (s < r->not_before)
+		return SLOTS_BEFORE;
+	for (i = 0; i < 2; i++) {
+		if (v != NULL)
+			v->person = i;
+		if (!within(sd[i].hours, sd[i].nhours, s, e))
+			return SLOTS_OUTSIDE_HOURS;
+		k = first_after(sd[i].block, sd[i].nblock, s - r->buffer);
+		if (k < sd[i].nblock && sd[i].block[k].a < e + r->buffer) {
+			if (v != NULL) {
+				v->a = sd[i].block[k].a;
+				v->b = sd[i].block[k].b;
+			}
+			return SLOTS_BUSY;
+		}
+	}
+	for (i = 0; i < 2 && r->cap != NULL; i++)
+		if (!r->cap(r->cap_ud, i, s)) {
+			if (v != NULL)
+				v->person = i;
+			res->why[i].capped = 1;
+			return SLOTS_CAPPED;
+		}
+	return SLOTS_USABLE;
+}
+
 static int
 usable(const struct slots_req *r, const struct side *sd, int64_t s,
     struct slots_result *res)
 {
-	int64_t	e = s + r->length;
-	int	i;
-
-	if (s < r->not_before)
-		return 0;
-	for (i = 0; i < 2; i++) {
-		if (!within(sd[i].hours, sd[i].nhours, s, e))
-			return 0;
-		if (!clear(sd[i].block, sd[i].nblock, s - r->buffer, e + r->buffer))
-			return 0;
-	}
-	for (i = 0; i < 2 && r->cap != NULL; i++)
-		if (!r->cap(r->cap_ud, i, s)) {
-			res->why[i].capped = 1;
-			return 0;
-		}
-	return 1;
+	return verdict(r, sd, s, res, NULL) == SLOTS_USABLE;
 }
 
 static long
@@ -313,41 +370,103 @@ search(const struct slots_req *r, const struct side *sd, const struct wday *w,
 	}
 }
 
-int
-slots_find(const struct slots_req *r, struct slots_result *res)
+static int
+check_req(const struct slots_req *r)
 {
-	struct wday	w[2 * MAX_FLEX + 1];
-	struct side	sd[2];
-	int64_t		from, to;
-	int		nw, i, rc = 0;
+	int	i;
 
-	if (tandem_fails_assert(r != NULL && res != NULL && r->tz != NULL &&
-	    r->flex >= 0 && r->flex <= MAX_FLEX && r->length > 0 && r->buffer >= 0))
+	if (tandem_fails_assert(r->tz != NULL && r->flex >= 0 &&
+	    r->flex <= MAX_FLEX && r->length > 0 && r->buffer >= 0))
 		return TANDEM_EINVAL;
 	for (i = 0; i < 2; i++)
 		if (tandem_fails_assert(r->who[i].tz != NULL && r->who[i].hours != NULL))
 			return TANDEM_EINVAL;
-	memset(res, 0, sizeof(*res));
-	memset(sd, 0, sizeof(sd));
-	nw = window(r, w, res);
-	res->days = nw;
-	if (nw == 0)
-		return 0;
-	from = tzconv_wall_to_utc(r->tz, w[0].day, 0) - 86400;
-	to = tzconv_wall_to_utc(r->tz, w[nw - 1].day + 1, 0) + 86400;
+	return 0;
+}
+
+/* Both people's hours and blocking time for the program-zone days [d0, d1]. */
+static int
+sides(const struct slots_req *r, int32_t d0, int32_t d1, struct side *sd)
+{
+	int64_t	from, to;
+	int	i, rc = 0;
+
+	memset(sd, 0, 2 * sizeof(*sd));
+	from = tzconv_wall_to_utc(r->tz, d0, 0) - 86400;
+	to = tzconv_wall_to_utc(r->tz, d1 + 1, 0) + 86400;
 	for (i = 0; i < 2 && rc == 0; i++) {
 		rc = side_hours(&r->who[i], from, to, &sd[i]);
 		if (rc == 0)
 			rc = side_block(r, &r->who[i], from - r->buffer, to + r->buffer, &sd[i]);
 	}
+	return rc;
+}
+
+static void
+sides_free(struct side *sd)
+{
+	int	i;
+
+	for (i = 0; i < 2; i++) {
+		free(sd[i].hours);
+		free(sd[i].block);
+	}
+}
+
+int
+slots_find(const struct slots_req *r, struct slots_result *res)
+{
+	struct wday	w[2 * MAX_FLEX + 1];
+	struct side	sd[2];
+	int		nw, rc;
+
+	if (tandem_fails_assert(r != NULL && res != NULL))
+		return TANDEM_EINVAL;
+	rc = check_req(r);
+	if (rc < 0)
+		return rc;
+	memset(res, 0, sizeof(*res));
+	nw = window(r, w, res);
+	res->days = nw;
+	if (nw == 0)
+		return 0;
+	rc = sides(r, w[0].day, w[nw - 1].day, sd);
 	if (rc == 0) {
 		search(r, sd, w, nw, res);
 		if (!res->found)
 			explain(r, sd, w, nw, res);
 	}
-	for (i = 0; i < 2; i++) {
-		free(sd[i].hours);
-		free(sd[i].block);
+	sides_free(sd);
+	return rc;
+}
+
+int
+slots_check(const struct slots_req *r, int64_t start, struct slots_verdict *v)
+{
+	struct wday		w[2 * MAX_FLEX + 1];
+	struct slots_result	res;
+	struct side		sd[2];
+	int32_t			day;
+	int			nw, k, rc;
+
+	if (tandem_fails_assert(r != NULL && v != NULL))
+		return TANDEM_EINVAL;
+	rc = check_req(r);
+	if (rc < 0)
+		return rc;
+	memset(v, 0, sizeof(*v));
+	memset(&res, 0, sizeof(res));
+	nw = window(r, w, &res);
+	day = local_day(r->tz, start);
+	for (k = 0; k < nw && w[k].day != day; k++)
+		continue;
+	if (k == nw) {
+		v->no = SLOTS_NOT_IN_WINDOW;
+		return 0;
 	}
+	rc = sides(r, day, day, sd);
+	if (rc == 0)
+		v->no = verdict(r, sd, start, &res, v);
+	sides_free(sd);
 	return rc;
 }

@@ -57,6 +57,10 @@ struct slots_person {
 	const struct hours	*hours;		/* local to tz */
 	const struct busy	*busy;		/* sorted by start (busy_merge) */
 	size_t			 nbusy;
+	int64_t			 longest;	/* no busy interval is longer; 0: unknown */
+	const struct busy	*extra;		/* more busy time (sessions already
+						   placed), sorted by start */
+	size_t			 nextra;
 };
 
 /* Return 1 when person (0 or 1) may have another session starting at start. */
@@ -98,10 +102,33 @@ struct slots_result {
 	struct slots_why why[2];
 };
 
+/* Why one candidate is not usable. */
+enum slots_no {
+	SLOTS_USABLE = 0,
+	SLOTS_NOT_IN_WINDOW,	/* not a business day within flex */
+	SLOTS_BEFORE,		/* before not_before */
+	SLOTS_OUTSIDE_HOURS,	/* outside the person's working hours */
+	SLOTS_BUSY,		/* the person is busy (buffer included) */
+	SLOTS_CAPPED		/* the cap refused it for the person */
+};
+
+struct slots_verdict {
+	enum slots_no	no;
+	int		person;		/* 0 or 1, for the last three */
+	int64_t		a, b;		/* SLOTS_BUSY: the busy time in the way */
+};
+
 /*
  * Find the slot of one session.  0 (see res->found), TANDEM_EINVAL for a bad
  * request (flex above 30 business days, length <= 0, ...), or TANDEM_ENOMEM.
  */
 int slots_find(const struct slots_req *req, struct slots_result *res);
+
+/*
+ * Check one candidate start of req, for explanations: the first reason it is
+ * not usable, in the order above (mentor before mentee).  0 or TANDEM_E*.
+ */
+int slots_check(const struct slots_req *req, int64_t start,
+    struct slots_verdict *v);
 
 #endif

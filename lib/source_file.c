@@ -30,8 +30,8 @@ read_one(const char *path, const struct busy_req *req, struct busy_set *set,
 	r.source = path;
 	rc = busy_from_ical(&r, text, set, diag);
 	free(text);
-	/* A file that is not iCalendar was reported; the folder goes on. */
-	return rc == TANDEM_EPARSE ? 0 : rc;
+	/* Reported: one file gives no data, a folder goes on without it. */
+	return rc;
 }
 
 static int

@@ -16,7 +16,8 @@
  * within req's window to *set.  In a folder, the *.ics files are read in name
  * order and other files are ignored; a damaged file is reported to diag and
  * the others still count.  Returns 0, a negative errno when the path itself
- * cannot be read (reported too), or TANDEM_ENOMEM.  req->source is ignored:
+ * cannot be read, TANDEM_EPARSE when a single file is not iCalendar at all
+ * (both reported too), or TANDEM_ENOMEM.  req->source is ignored:
  * each file is named by its own path.
  */
 int source_file_read(const char *url, const struct busy_req *req,

@@ -58,5 +58,6 @@ int util_read_file(const char *path, size_t cap, char **out, size_t *len);
 char *util_path_join(const char *dir, const char *rel);	/* rel if absolute */
 char *util_dirname(const char *path);
 int util_grow(void **v, size_t *cap, size_t n, size_t size);
+int64_t util_clock_ns(void);			/* monotonic, for measuring */
 
 #endif

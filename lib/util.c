@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tandem-int.h"
@@ -148,4 +149,14 @@ util_grow(void **v, size_t *cap, size_t n, size_t size)
 	*v = bigger;
 	*cap = want;
 	return 0;
+}
+
+int64_t
+util_clock_ns(void)
+{
+	struct timespec	ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }

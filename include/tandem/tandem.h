@@ -63,5 +63,6 @@ TANDEM_EXTERN void tandem_diag_free(struct tandem_diag *d);
 
 #include <tandem/config.h>
 #include <tandem/plan.h>
+#include <tandem/calendars.h>
 
 #endif

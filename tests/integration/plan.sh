@@ -1,5 +1,6 @@
 #!/bin/sh
-# tandemctl plan on conf/example, as of 2027-03-01T00:00Z.
+# tandemctl plan on conf/example, as of 2027-03-01T00:00Z: first the cadence
+# alone (--nominal), then negotiated from the example calendars.
 #
 # Expected by hand: cadence every 3 weeks, start Monday 2027-01-11 10:00
 # Europe/Berlin, duration 12 months (exclusive).  A pair without a start of
@@ -36,12 +37,12 @@ $2
 	fi
 }
 
-ctl "$EXAMPLE" plan --json --now "$NOW"
+ctl "$EXAMPLE" plan --json --nominal --now "$NOW"
 cp "$ctl_out" "$json"
 if [ "$ctl_rc" -eq 0 ] && [ ! -s "$ctl_err" ]; then
-	ok "plan --json exits 0"
+	ok "plan --json --nominal exits 0"
 else
-	not_ok "plan --json exits 0 (exit $ctl_rc)"
+	not_ok "plan --json --nominal exits 0 (exit $ctl_rc)"
 	diag "$ctl_err"
 fi
 
@@ -124,19 +125,103 @@ for x in s:
 assert [x['index'] for x in s if x['holiday']] == [7, 7, 6]
 "
 
-pycheck "start and end are null (nothing negotiated yet)" "
+pycheck "with --nominal, start and end are null (nothing negotiated)" "
 for x in s:
     assert x['start'] is None and x['end'] is None, x
 "
 
+# --- negotiated ------------------------------------------------------------------
+# The horizon is 6 weeks: from 2027-03-01 sessions up to 04-12 are negotiated,
+# that is 03-15 and 04-05 of each pair; later ones stay nominal.  By hand:
+# - lena/marc: Marc's weekly "Leadership team" is Mon 09:30-11:00 Berlin; with
+#   the 10-minute buffer the first free grid time is 11:15, and 04-05 keeps
+#   that habit.
+# - priya (New York, 08:00-16:00) / tom (Berlin): the US moves its clocks on
+#   03-14, Europe on 03-28.  On 03-15 New York is 5 hours behind Berlin, so
+#   Priya's day starts at 13:00 Berlin; on 04-05 it is 6 hours, so 14:00 (the
+#   habit, 13:00, is then 07:00 for Priya).
+# - sofia (London) / james (New York, stand-up 09:15-09:30): at the nominal
+#   15:00 Berlin, the stand-up is 14:15 Berlin on 03-15 (free, buffer ends
+#   14:40) but 15:15 on 04-05, which moves that session to 15:45.
+ctl "$EXAMPLE" plan --json --now "$NOW"
+cp "$ctl_out" "$json"
+if [ "$ctl_rc" -eq 0 ] && [ ! -s "$ctl_err" ]; then
+	ok "plan --json (negotiated) exits 0"
+else
+	not_ok "plan --json (negotiated) exits 0 (exit $ctl_rc)"
+	diag "$ctl_err"
+fi
+
+pycheck "sessions within the horizon are scheduled at the slots worked out by hand" "
+want = {(LENA, 4): '2027-03-15T10:15:00Z', (LENA, 5): '2027-04-05T09:15:00Z',
+        (PRIYA, 4): '2027-03-15T12:00:00Z', (PRIYA, 5): '2027-04-05T12:00:00Z',
+        (SOFIA, 3): '2027-03-15T14:00:00Z', (SOFIA, 4): '2027-04-05T13:45:00Z'}
+got = {(x['mentor'], x['index']): x['start'] for x in s if x['status'] == 'scheduled'}
+assert got == want, got
+"
+
+pycheck "a scheduled session lasts the program's 60 minutes and has a score" "
+for x in s:
+    if x['status'] == 'scheduled':
+        a = datetime.datetime.fromisoformat(x['start'].replace('Z', '+00:00'))
+        b = datetime.datetime.fromisoformat(x['end'].replace('Z', '+00:00'))
+        assert (b - a).total_seconds() == 3600, x
+        assert isinstance(x['score'], int), x
+"
+
+pycheck "past sessions stay past, later ones nominal without a slot" "
+for x in s:
+    if x['status'] in ('past', 'nominal'):
+        assert x['start'] is None and x['end'] is None, x
+assert len([x for x in s if x['status'] == 'nominal']) == 54 - 8 - 6
+"
+
+# From 2027-01-04, James is away 01-27 to 02-05 (all-day, Board offsite): the
+# pair's first session, 02-01 with flex 3 business days (01-27..02-04), has
+# no slot.
+ctl "$EXAMPLE" plan --json --now 2027-01-04T08:00Z
+cp "$ctl_out" "$json"
+pycheck "an absence over the whole flex window makes the session unschedulable, with why" "
+x = pair(SOFIA)[0]
+assert x['status'] == 'unschedulable', x
+assert x['start'] is None, x
+w = x['why']
+assert w['business_days'] == 7, w
+assert w['mentee']['email'] == 'james.okafor@corp.example', w
+assert w['mentee']['minutes_busy'] == w['mentee']['minutes_in_hours'] == 7 * 510, w
+assert w['mentor']['minutes_busy'] < w['mentor']['minutes_in_hours'], w
+assert 'james.okafor@corp.example: busy 3570 of 3570 min' in w['reason'], w
+"
+
+ctl "$EXAMPLE" explain sofia.rossi@corp.example james.okafor@corp.example 4 --now "$NOW"
+if [ "$ctl_rc" -eq 0 ] && has "$ctl_out" "slot      Mon 2027-04-05 15:45-16:45" &&
+    has "$ctl_out" "the nominal time, Mon 2027-04-05 15:00: james.okafor@corp.example is busy from Mon 2027-04-05 15:15 to 15:30"; then
+	ok "explain says which slot and who was busy at the nominal time"
+else
+	not_ok "explain says which slot and who was busy at the nominal time (exit $ctl_rc)"
+	diag "$ctl_out" "$ctl_err"
+fi
+ctl "$EXAMPLE" explain Sofia.Rossi@corp.example james.okafor@corp.example 1 --now 2027-01-04T08:00Z
+if [ "$ctl_rc" -eq 0 ] && has "$ctl_out" "no slot   unschedulable" &&
+    has "$ctl_out" "james.okafor@corp.example: 3570 of 3570 min of their hours in the window busy"; then
+	ok "explain says why a session has no slot (e-mail case ignored)"
+else
+	not_ok "explain says why a session has no slot (exit $ctl_rc)"
+	diag "$ctl_out" "$ctl_err"
+fi
+ctl "$EXAMPLE" explain lena.vogel@corp.example marc.dubois@corp.example 30 --now "$NOW"
+check "explain of a session that does not exist exits 65" [ "$ctl_rc" -eq 65 ]
+ctl "$EXAMPLE" explain lena.vogel@corp.example --now "$NOW"
+check "explain without MENTOR MENTEE INDEX is a usage error" [ "$ctl_rc" -eq 64 ]
+
 # The boundary: a session exactly at --now is not past yet.
-ctl "$EXAMPLE" plan --json --now 2027-01-11T09:00:00Z
+ctl "$EXAMPLE" plan --json --nominal --now 2027-01-11T09:00:00Z
 cp "$ctl_out" "$json"
 pycheck "a session at exactly --now is nominal, not past" "
 assert pair(LENA)[0]['nominal'] == '2027-01-11T10:00:00+01:00'
 assert [x['status'] for x in s if x['status'] == 'past'] == [], s[0]
 "
-ctl "$EXAMPLE" plan --json --now 2027-01-11T10:00:01+01:00
+ctl "$EXAMPLE" plan --json --nominal --now 2027-01-11T10:00:01+01:00
 cp "$ctl_out" "$json"
 pycheck "--now with an offset: a second later it is past" "
 assert [x['index'] for x in s if x['status'] == 'past'] == [1, 1], s[0]
@@ -146,7 +231,7 @@ assert [x['index'] for x in s if x['status'] == 'past'] == [1, 1], s[0]
 
 ctl "$EXAMPLE" plan --now "$NOW"
 if [ "$ctl_rc" -eq 0 ] && [ "$(lines "$ctl_out")" -eq 55 ] &&
-    sed -n 1p "$ctl_out" | grep -q '^PROGRAM  *MENTOR  *MENTEE  *#  *NOMINAL  *SLOT (UTC)  *STATUS  *NOTE$'; then
+    sed -n 1p "$ctl_out" | grep -q '^PROGRAM  *MENTOR  *MENTEE  *#  *NOMINAL  *SLOT  *STATUS  *NOTE$'; then
 	ok "the table has a header and one line per session"
 else
 	not_ok "the table has a header and one line per session (exit $ctl_rc)"
@@ -155,10 +240,11 @@ fi
 if [ "$(grep -c '^reverse-2027  lena\.vogel@corp\.example  ' "$ctl_out")" -eq 18 ] &&
     grep -q '^reverse-2027  *lena\.vogel@corp\.example  *marc\.dubois@corp\.example  *7  Mon 2027-05-17 10:00 +02:00  *-  *nominal  *holiday$' "$ctl_out" &&
     grep -q '^reverse-2027  *sofia\.rossi@corp\.example  *james\.okafor@corp\.example  *1  Mon 2027-02-01 15:00 +01:00  *-  *past *$' "$ctl_out" &&
+    grep -q '^reverse-2027  *priya\.shah@corp\.example  *tom\.becker@corp\.example  *4  Mon 2027-03-15 10:00 +01:00  *Mon 2027-03-15 13:00 +01:00  *scheduled *$' "$ctl_out" &&
     [ "$(grep -c ' past ' "$ctl_out")" -eq 8 ] && [ "$(grep -c ' holiday$' "$ctl_out")" -eq 3 ]; then
-	ok "table rows show the nominal time, status and holiday"
+	ok "table rows show the nominal time, the slot in the program zone, status and holiday"
 else
-	not_ok "table rows show the nominal time, status and holiday"
+	not_ok "table rows show the nominal time, the slot in the program zone, status and holiday"
 	diag "$ctl_out"
 fi
 

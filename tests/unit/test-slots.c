@@ -1309,7 +1309,100 @@ TEST(spring_gap_time_is_not_a_candidate)
 	ASSERT_EQ(f.res.score, NOHABIT + 30);
 }
 
-TT_MAIN(CASE(spring_gap_time_is_not_a_candidate), 
+/* --- sessions already placed, long intervals, one candidate checked ----- */
+
+TEST(extra_sessions_block_like_meetings)
+{
+	struct fix	f;
+	struct busy	cal[] = {
+		{ cet(2027, 1, 13, 9, 0), cet(2027, 1, 13, 10, 0), BUSY_BUSY },
+	};
+	struct busy	placed[] = {
+		{ cet(2027, 1, 13, 10, 0), cet(2027, 1, 13, 11, 0), BUSY_BUSY },
+	};
+
+	fix_init(&f, NINE_FIVE, NINE_FIVE);
+	f.req.who[1].busy = cal;
+	f.req.who[1].nbusy = 1;
+	f.req.who[1].extra = placed;	/* another pair's session at 10:00 */
+	f.req.who[1].nextra = 1;
+	run(&f);
+	ASSERT_AT(&f, cet(2027, 1, 13, 11, 0));
+}
+
+TEST(extra_sessions_merge_with_calendar_in_start_order)
+{
+	struct fix	f;
+	struct busy	cal[] = {
+		{ cet(2027, 1, 13, 9, 0), cet(2027, 1, 13, 9, 30), BUSY_BUSY },
+		{ cet(2027, 1, 13, 11, 0), cet(2027, 1, 13, 11, 30), BUSY_BUSY },
+	};
+	struct busy	placed[] = {
+		{ cet(2027, 1, 13, 9, 30), cet(2027, 1, 13, 11, 0), BUSY_BUSY },
+		{ cet(2027, 1, 13, 11, 30), cet(2027, 1, 13, 12, 0), BUSY_BUSY },
+	};
+
+	fix_init(&f, NINE_FIVE, NINE_FIVE);
+	f.req.who[0].busy = cal;
+	f.req.who[0].nbusy = 2;
+	f.req.who[0].extra = placed;
+	f.req.who[0].nextra = 2;
+	run(&f);
+	/* 09:00-12:00 is busy through the four; 12:00 is 120 min off, and
+	   nothing before 09:00. */
+	ASSERT_AT(&f, cet(2027, 1, 13, 12, 0));
+	ASSERT_EQ(f.res.score, NOHABIT + 120);
+}
+
+TEST(longest_skips_early_intervals_and_still_sees_a_long_one)
+{
+	struct fix	f;
+	struct busy	b[] = {
+		{ cet(2026, 12, 1, 9, 0), cet(2026, 12, 1, 10, 0), BUSY_BUSY },
+		{ cet(2027, 1, 4, 0, 0), cet(2027, 1, 14, 0, 0), BUSY_BUSY },
+		{ cet(2027, 1, 20, 9, 0), cet(2027, 1, 20, 10, 0), BUSY_BUSY },
+	};
+
+	fix_init(&f, NINE_FIVE, NINE_FIVE);
+	f.req.flex = 1;
+	f.req.who[0].busy = b;
+	f.req.who[0].nbusy = 3;
+	f.req.who[0].longest = 10 * 86400;	/* the absence of Jan 4-13 */
+	run(&f);
+	/* Tue 12 and Wed 13 are inside the absence, Thu 14 is free. */
+	ASSERT_AT(&f, cet(2027, 1, 14, 10, 0));
+}
+
+TEST(check_says_who_is_busy_and_when)
+{
+	struct fix		f;
+	struct slots_verdict	v;
+	struct busy		b[] = {
+		{ cet(2027, 1, 13, 9, 30), cet(2027, 1, 13, 10, 30), BUSY_BUSY },
+	};
+
+	fix_init(&f, NINE_FIVE, NINE_FIVE);
+	f.req.who[1].busy = b;
+	f.req.who[1].nbusy = 1;
+	ASSERT_EQ(slots_check(&f.req, cet(2027, 1, 13, 10, 0), &v), 0);
+	ASSERT_EQ(v.no, SLOTS_BUSY);
+	ASSERT_EQ(v.person, 1);
+	ASSERT_EQ(v.a, cet(2027, 1, 13, 9, 30));
+	ASSERT_EQ(v.b, cet(2027, 1, 13, 10, 30));
+	ASSERT_EQ(slots_check(&f.req, cet(2027, 1, 13, 7, 0), &v), 0);
+	ASSERT_EQ(v.no, SLOTS_OUTSIDE_HOURS);
+	ASSERT_EQ(v.person, 0);
+	ASSERT_EQ(slots_check(&f.req, cet(2027, 1, 14, 10, 0), &v), 0);
+	ASSERT_EQ(v.no, SLOTS_NOT_IN_WINDOW);	/* flex 0 */
+	ASSERT_EQ(slots_check(&f.req, cet(2027, 1, 13, 11, 0), &v), 0);
+	ASSERT_EQ(v.no, SLOTS_USABLE);
+}
+
+TT_MAIN(CASE(spring_gap_time_is_not_a_candidate),
+	CASE(extra_sessions_block_like_meetings),
+	CASE(extra_sessions_merge_with_calendar_in_start_order),
+	CASE(longest_skips_early_intervals_and_still_sees_a_long_one),
+	CASE(check_says_who_is_busy_and_when),
 	CASE(free_all_day),
 	CASE(end_is_start_plus_length),
 	CASE(off_grid_nominal_time),

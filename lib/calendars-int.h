@@ -1,0 +1,36 @@
+/*
+ * What negotiate.c reads of a calendars handle: one person's busy time.
+ */
+#ifndef TANDEM_CALENDARS_INT_H
+#define TANDEM_CALENDARS_INT_H
+
+#include <stdint.h>
+
+#include <libical/ical.h>
+
+#include "tandem/tandem.h"
+#include "busy.h"
+#include "model.h"
+#include "source_http.h"
+
+/* One person's calendar: an (owner, URL) pair. */
+struct cal {
+	char			*url;
+	char			*owner;		/* e-mail, lower-case */
+	char			*feed_url;	/* feeds: the URL fetched */
+	icaltimezone		*tz;		/* owner's zone: floating times */
+	int			 is_feed;
+	int			 needed;	/* by the plan of the last read */
+	int			 fresh;		/* the feed's body changed */
+	int			 ok;		/* busy holds data */
+	struct busy_set		 busy;		/* merged, for [from, to) */
+	int64_t			 longest;	/* longest interval of busy */
+	int64_t			 from, to;
+	struct source_http_feed	 feed;
+};
+
+/* p's calendar as the last read left it, or NULL (no calendar URL, not read). */
+const struct cal *calendars_find(const struct tandem_calendars *c,
+    const struct person *p);
+
+#endif
