@@ -723,7 +723,78 @@ TEST(secret_file_checks)
 	stop();
 }
 
+/* --- through the calendars handle ----------------------------------------- */
+
+/* A program in base/ whose two people read a.ics and b.ics as feeds. */
+static struct tandem_config *
+feed_program(void)
+{
+	struct tandem_config	*cfg = NULL;
+	char			 text[1024];
+
+	put("tandem.conf", "[program p]\norganizer = mailto:m@x.example\n"
+	    "cadence = weekly\nstart = 2027-03-01\ntime = 10:00\ncount = 4\n"
+	    "timezone = UTC\ninvite = outbox:out\npeople = people.csv\n"
+	    "pairs = pairs.csv\n", 0644);
+	snprintf(text, sizeof(text), "email,name,tz,calendar\n"
+	    "a@x.example,A,UTC,%s\nb@x.example,B,UTC,%s\n", url("/etag/a.ics"),
+	    url("/etag/b.ics"));
+	put("people.csv", text, 0644);
+	put("pairs.csv", "mentor,mentee\na@x.example,b@x.example\n", 0644);
+	if (tandem_config_load(in_base("tandem.conf"), &cfg, diag) != 0)
+		TT_FAIL("config: %s", tandem_diag_get(diag, 0));
+	return cfg;
+}
+
+TEST(calendars_refetch_an_unchanged_feed_as_304_and_do_not_parse_it_again)
+{
+	struct tandem_calendars_stats	 st;
+	struct tandem_calendars		*cals = NULL;
+	struct tandem_config		*cfg;
+	struct tandem_plan		*plan = NULL;
+	struct req			 r[8];
+	int64_t				 now = (int64_t)civil_days(2027, 2, 28) * 86400;
+
+	start();
+	/* a is busy 09:00-09:30 UTC on 2027-03-01: the 10:00 session is free. */
+	put("docs/a.ics", cal("a"), 0644);
+	put("docs/b.ics", cal("b"), 0644);
+	cfg = feed_program();
+	ASSERT_EQ(tandem_plan_new(cfg, now, &plan), 0);
+	ASSERT_EQ(tandem_calendars_new(&cals), 0);
+	ASSERT_EQ(tandem_calendars_read(cals, plan, diag), 0);
+	tandem_calendars_stats(cals, &st);
+	ASSERT_EQ(st.calendars, 2);
+	ASSERT_EQ(st.unchanged, 0);
+	ASSERT_EQ(st.bytes, 2 * strlen(cal("a")));
+	ASSERT_EQ(tandem_calendars_read(cals, plan, diag), 0);
+	tandem_calendars_stats(cals, &st);
+	ASSERT_EQ(st.calendars, 2);
+	ASSERT_EQ(st.unchanged, 2);
+	ASSERT_EQ(st.failed, 0);
+	ASSERT_EQ(st.bytes, 0);		/* kept from the first read */
+	ASSERT_EQ(reqs(r, 8), 4);
+	ASSERT_EQ(r[2].status, 304);
+	ASSERT_EQ(r[3].status, 304);
+	ASSERT_EQ(tandem_plan_negotiate(plan, cals), 0);
+	ASSERT_EQ(tandem_plan_get(plan, 0)->status, TANDEM_SESSION_SCHEDULED);
+	ASSERT_EQ(tandem_plan_get(plan, 0)->start, now + 86400 + 10 * 3600);
+	/* The server goes away: the last good copies still count. */
+	kill(srv.pid, SIGTERM);
+	ASSERT_EQ(tandem_calendars_read(cals, plan, diag), 0);
+	tandem_calendars_stats(cals, &st);
+	ASSERT_EQ(st.failed, 0);
+	ASSERT_TRUE(tandem_diag_count(diag) >= 2);
+	ASSERT_EQ(tandem_plan_negotiate(plan, cals), 0);
+	ASSERT_EQ(tandem_plan_get(plan, 0)->status, TANDEM_SESSION_SCHEDULED);
+	tandem_calendars_free(cals);
+	tandem_plan_free(plan);
+	tandem_config_free(cfg);
+	stop();
+}
+
 TT_MAIN(
+	CASE(calendars_refetch_an_unchanged_feed_as_304_and_do_not_parse_it_again),
 	CASE(first_fetch_keeps_body_and_validators),
 	CASE(unchanged_feed_is_304_and_body_kept),
 	CASE(changed_feed_replaces_body),
