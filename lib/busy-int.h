@@ -117,6 +117,15 @@ int busy_expand_series(struct busy_ctx *x, struct busy_comps *l, int64_t from,
     int64_t to, struct busy_set *out);
 void busy_expand_free(struct busy_comps *l);
 
+/*
+ * busy_skim.c: a copy of text without the components that cannot touch
+ * [from, to), nor the properties of the others that the busy layer does not
+ * read (an ATTENDEE stays when it names owner), in *out (free() it), or
+ * *out = NULL when nothing goes.  0 or TANDEM_ENOMEM.
+ */
+int busy_skim(const char *text, int64_t from, int64_t to, const char *owner,
+    char **out);
+
 /* Add the periods of a VFREEBUSY to x->out. */
 int busy_expand_freebusy(struct busy_ctx *x, icalcomponent *c);
 

@@ -324,6 +324,7 @@ busy_from_ical(const struct busy_req *req, const char *text,
 	struct busy_ctx	 x;
 	size_t		 n0, i;
 	int64_t		 t0, t1;
+	char		*skimmed = NULL;
 	int		 truncated = 0, rc;
 
 	if (tandem_fails_assert(req != NULL && text != NULL && set != NULL))
@@ -336,7 +337,10 @@ busy_from_ical(const struct busy_req *req, const char *text,
 	x.floating = req->floating != NULL ? req->floating : x.utc;
 	n0 = set->n;
 	t0 = util_clock_ns();
-	rc = parse(text, &r, &truncated);
+	rc = busy_skim(text, req->from, req->to, req->owner, &skimmed);
+	if (rc == 0)
+		rc = parse(skimmed != NULL ? skimmed : text, &r, &truncated);
+	free(skimmed);
 	t1 = util_clock_ns();
 	if (rc < 0)
 		goto out;
