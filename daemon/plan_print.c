@@ -86,28 +86,27 @@ session_json(const struct tandem_session *s)
 	return o;
 }
 
+/*
+ * One JSON array, written an object at a time: a plan of 10,000 pairs has
+ * 180,000 sessions, and json-c holding them all as one tree took ~450 MB.
+ */
 int
 plan_print_json(FILE *f, const struct tandem_plan *plan)
 {
-	json_object	*arr = json_object_new_array();
 	json_object	*o;
 	size_t		 i, n = tandem_plan_count(plan);
 
-	if (arr == NULL)
-		return -1;
+	fputs("[", f);
 	for (i = 0; i < n; i++) {
 		o = session_json(tandem_plan_get(plan, i));
-		if (o == NULL || json_object_array_add(arr, o) != 0) {
-			json_object_put(o);
-			json_object_put(arr);
+		if (o == NULL)
 			return -1;
-		}
+		fprintf(f, "%s\n  %s", i == 0 ? "" : ",", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(o);
 	}
-	fprintf(f, "%s\n", json_object_to_json_string_ext(arr,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
-	    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(arr);
-	return 0;
+	fputs(n == 0 ? "]\n" : "\n]\n", f);
+	return ferror(f) ? -1 : 0;
 }
 
 static size_t
