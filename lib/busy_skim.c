@@ -176,7 +176,7 @@ static const char *
 event_end(const char *p, int32_t from, int32_t to, int *keep)
 {
 	struct span_days s = { 0, 0, 0, 0, 0 };
-	const char	*e;
+	const char	*e = NULL;
 	int		 depth = 0;
 
 	for (p = line_end(p); *p != '\0'; p = e) {
