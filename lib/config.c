@@ -77,6 +77,7 @@ static const struct keydef program_keys[] = {
 	[PK_PAIRS] = { "pairs", K_PATH, PO(pairs_path), 0, 0, NULL, 1 },
 	[PK_AGENDA] = { "agenda", K_PATH, PO(agenda_path), 0, 0, NULL, 0 },
 	[PK_MAX_PER_WEEK] = { "max_per_week", K_INT, PO(max_per_week), 1, 20, "2", 0 },
+	[PK_TENTATIVE] = { "tentative", K_TENTATIVE, PO(tentative_free), 0, 0, "busy", 0 },
 	[PK_COUNT_KEYS] = { NULL, 0, 0, 0, 0, NULL, 0 }
 };
 
@@ -303,6 +304,13 @@ apply(struct reader *r, const struct keydef *k, void *obj, const char *v, char *
 			snprintf(err, PARSE_ERRLEN, "\"%s\" is not calendar or checkin", v);
 			return TANDEM_EPARSE;
 		}
+		return 0;
+	case K_TENTATIVE:
+		if (strcmp(v, "busy") != 0 && strcmp(v, "free") != 0) {
+			snprintf(err, PARSE_ERRLEN, "\"%s\" is not busy or free", v);
+			return TANDEM_EPARSE;
+		}
+		*(int *)at = strcmp(v, "free") == 0;
 		return 0;
 	case K_MAILTO:
 		return apply_mailto((char **)at, v, err);

@@ -108,6 +108,7 @@ struct program {
 	int64_t		 horizon;
 	int64_t		 buffer;
 	int		 max_per_week;	/* sessions per person per ISO week, all pairs */
+	int		 tentative_free;	/* tentative events do not block a slot */
 	int64_t		 grace;
 	char		*holidays;
 	int32_t		*holiday_dates;	/* sorted, unique civil days */

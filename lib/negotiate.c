@@ -222,6 +222,7 @@ request(const struct run *r, size_t i, struct slots_req *q,
 	q->holidays = pg->holiday_dates;
 	q->nholidays = pg->nholidays;
 	q->not_before = r->p->now;
+	q->tentative_blocks = !pg->tentative_free;
 	habit(r, i, q);
 	cc->w[0] = who_find((struct run *)r, it->pr->mentor->email);
 	cc->w[1] = who_find((struct run *)r, it->pr->mentee->email);

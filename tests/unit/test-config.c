@@ -371,6 +371,8 @@ TEST(value_errors)
 		{ "hours", "hours = Mon-Fri", L_EXTRA, "hours: days without a time window" },
 		{ "invite", "invite = pigeon", L_EXTRA, "invite: \"pigeon\" is not one of imip" },
 		{ "attendance", "attendance = maybe", L_EXTRA, "attendance: \"maybe\" is not calendar or checkin" },
+		{ "tentative", "tentative = perhaps", L_EXTRA, "tentative: \"perhaps\" is not busy or free" },
+		{ "max_per_week", "max_per_week = 0", L_EXTRA, "max_per_week: 0 is out of range (1 to 20)" },
 		{ "organizer", "organizer = mailto:mentoring", L_ORGANIZER, "organizer: \"mentoring\" is not an e-mail address" },
 		{ "organizer", "organizer = a b@example.org", L_ORGANIZER, "organizer: \"a b@example.org\" is not an e-mail address" },
 		{ "lapse_after", "lapse_after = 0", L_EXTRA, "lapse_after: 0 is out of range (1 to 52)" },
@@ -863,6 +865,8 @@ TEST(valid_config_loads)
 	ASSERT_EQ(pg->invite, INVITE_IMIP);
 	ASSERT_EQ(pg->attendance, ATTENDANCE_CALENDAR);
 	ASSERT_EQ(pg->lapse_after, 2);
+	ASSERT_EQ(pg->max_per_week, 2);
+	ASSERT_EQ(pg->tentative_free, 0);
 	ASSERT_EQ(pg->time, 9 * 60);		/* first working hour */
 	ASSERT_EQ(pg->pairs[0].has_start, 0);
 	ASSERT_EQ(pg->pairs[1].has_start, 1);

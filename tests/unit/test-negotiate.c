@@ -201,6 +201,30 @@ TEST(a_meeting_at_the_nominal_time_moves_the_session_after_it_and_the_buffer)
 	done(&r);
 }
 
+#define TENTATIVE_AT_10							\
+	"BEGIN:VEVENT\nUID:maybe\nSTATUS:TENTATIVE\n"				\
+	"DTSTART;TZID=Europe/Berlin:20270111T100000\n"				\
+	"DTEND;TZID=Europe/Berlin:20270111T103000\nEND:VEVENT\n"
+
+TEST(a_tentative_meeting_blocks_unless_the_program_says_free)
+{
+	struct run	r;
+
+	setup("", PEOPLE4, "a@x.example,b@x.example,\n");
+	empty_calendars();
+	calendar("cal/a.ics", TENTATIVE_AT_10);
+	negotiate(&r);
+	/* 10:30 + 10 minutes of buffer: 10:45. */
+	ASSERT_EQ(at(&r, 0, 1)->start, utc(2027, 1, 11, 9, 45));
+	done(&r);
+	setup("tentative = free\n", PEOPLE4, "a@x.example,b@x.example,\n");
+	empty_calendars();
+	calendar("cal/a.ics", TENTATIVE_AT_10);
+	negotiate(&r);
+	ASSERT_EQ(at(&r, 0, 1)->start, utc(2027, 1, 11, 9, 0));
+	done(&r);
+}
+
 TEST(a_person_in_two_pairs_is_never_double_booked)
 {
 	struct run	r;
@@ -397,6 +421,7 @@ TEST(renegotiating_with_the_same_handle_gives_the_same_plan)
 TT_MAIN(
 	CASE(free_calendars_keep_the_nominal_time),
 	CASE(a_meeting_at_the_nominal_time_moves_the_session_after_it_and_the_buffer),
+	CASE(a_tentative_meeting_blocks_unless_the_program_says_free),
 	CASE(a_person_in_two_pairs_is_never_double_booked),
 	CASE(max_per_week_moves_the_second_session_to_another_week),
 	CASE(max_per_week_with_no_flex_is_unschedulable_and_says_so),
