@@ -662,6 +662,39 @@ before_until(const struct busy_when *w, struct icaltimetype until)
 }
 
 /*
+ * Start the walk of the rule near the window, not at DTSTART: a weekly
+ * series that began years ago is otherwise walked instance by instance
+ * through libical's ICU-backed iterator.  The walk starts early enough for
+ * an instance to reach from: its length (a day more for a DST change), the
+ * latest THISANDFUTURE move, and two days.  Not for COUNT, which counts
+ * from DTSTART (libical refuses it too).
+ */
+static void
+skip_ahead(icalrecur_iterator *it, const struct busy_comp *m,
+    const struct series *s, const struct icalrecurrencetype *r, int64_t from)
+{
+	struct icaltimetype	st;
+	int64_t			t, late = 0;
+	size_t			i;
+
+	if (r->count > 0)
+		return;
+	for (i = 0; i < s->nsh; i++) {
+		if (s->sh[i].ds > late)
+			late = s->sh[i].ds;
+		if (s->sh[i].de > late)
+			late = s->sh[i].de;
+	}
+	t = from - (m->len.days + 3) * 86400 - m->len.secs - late;
+	if (t <= m->start.utc + 2 * 86400)
+		return;
+	st = icaltime_from_timet_with_zone((time_t)t, m->start.t.is_date, m->start.tz);
+	st.zone = m->start.t.zone;	/* floating stays floating */
+	if (!icalrecur_iterator_set_start(it, st))
+		icalerror_clear_errno();
+}
+
+/*
  * The instances of master m: DTSTART (always the first, RFC 5545 3.8.5.3,
  * though libical skips it when the rule does not match it), the RRULE's,
  * and the RDATEs.  The rule is walked from DTSTART and stops at the window's
@@ -693,6 +726,7 @@ expand(struct busy_ctx *x, struct busy_comp *m, const struct series *s,
 	icalerror_clear_errno();
 	if (it == NULL)
 		return 0;	/* no date matches (BYMONTHDAY=30;BYMONTH=2) */
+	skip_ahead(it, m, s, &r, from);
 	/*
 	 * libical (with ICU) carries the hour that a spring gap moved 02:30 to
 	 * into every later instance; without BYHOUR and the like, every

@@ -1,6 +1,7 @@
 /*
  * The skim before the parse (lib/busy_skim.c): what it drops, what it must
- * keep, and that it never changes the busy time of a window: for many
+ * keep, and that neither it nor starting a rule's walk near the window
+ * (busy_expand.c) changes the busy time of a window: for many
  * windows, busy_from_ical() on the window equals the busy time of the whole
  * year clipped to the window (80 random windows per calendar).
  */
@@ -166,6 +167,60 @@ pick(unsigned n)
 	return (unsigned)(rng % n);
 }
 
+/*
+ * Recurring series that began in 2026, for the walk that starts near the
+ * window (busy_expand.c skip_ahead): intervals, BYDAY with ordinals,
+ * month ends, UNTIL, EXDATE, a moved instance and a THISANDFUTURE move,
+ * in zones with and without DST, floating and all-day.
+ */
+static size_t
+series(char *t, size_t cap)
+{
+	static const char *const rules[] = {
+	    "FREQ=WEEKLY;BYDAY=MO,WE", "FREQ=WEEKLY;INTERVAL=2;BYDAY=TU",
+	    "FREQ=WEEKLY;INTERVAL=3", "FREQ=DAILY;INTERVAL=5",
+	    "FREQ=MONTHLY;BYDAY=2TU", "FREQ=MONTHLY;BYDAY=-1FR",
+	    "FREQ=MONTHLY;BYMONTHDAY=31", "FREQ=YEARLY",
+	    "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH;UNTIL=20270915T000000Z",
+	    "FREQ=DAILY;BYDAY=MO,TU,WE,TH,FR" };
+	static const char *const zones[] = { "Europe/Berlin", "America/New_York",
+	    "Pacific/Kiritimati", NULL };
+	size_t	n = 0;
+	int	i, y, m, d, h;
+
+	for (i = 0; i < 40; i++) {
+		const char *z = zones[pick(4)];
+		char start[80];
+
+		civil_from_days(civil_days(2026, 1, 5) + (int32_t)pick(300), &y, &m, &d);
+		h = 7 + (int)pick(12);
+		if (i % 10 == 9)
+			snprintf(start, sizeof(start), ";VALUE=DATE:%04d%02d%02d", y, m, d);
+		else if (z == NULL)
+			snprintf(start, sizeof(start), ":%04d%02d%02dT%02d1500", y, m, d, h);
+		else
+			snprintf(start, sizeof(start), ";TZID=%s:%04d%02d%02dT%02d1500", z,
+			    y, m, d, h);
+		n += (size_t)snprintf(t + n, cap - n, "BEGIN:VEVENT\r\nUID:s%d\r\n"
+		    "DTSTART%s\r\nDURATION:%s\r\nRRULE:%s\r\n", i, start,
+		    i % 10 == 9 ? "P1D" : "PT50M", rules[i % 10]);
+		if (i % 3 == 0 && i % 10 != 9)
+			n += (size_t)snprintf(t + n, cap - n, "EXDATE%s\r\n", start);
+		n += (size_t)snprintf(t + n, cap - n, "END:VEVENT\r\n");
+		if (i % 4 == 1 && z != NULL && i % 10 != 9)	/* the first instance moved */
+			n += (size_t)snprintf(t + n, cap - n, "BEGIN:VEVENT\r\nUID:s%d\r\n"
+			    "RECURRENCE-ID;TZID=%s:%04d%02d%02dT%02d1500\r\n"
+			    "DTSTART;TZID=%s:%04d%02d%02dT%02d0000\r\nDURATION:PT2H\r\n"
+			    "END:VEVENT\r\n", i, z, y, m, d, h, z, y, m, d, h + 3);
+		if (i % 7 == 2 && z != NULL && i % 10 != 9)	/* all moved an hour on */
+			n += (size_t)snprintf(t + n, cap - n, "BEGIN:VEVENT\r\nUID:s%d\r\n"
+			    "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=%s:%04d%02d%02dT%02d1500\r\n"
+			    "DTSTART;TZID=%s:%04d%02d%02dT%02d1500\r\nDURATION:PT50M\r\n"
+			    "END:VEVENT\r\n", i, z, y, m, d, h, z, y, m, d, h + 1);
+	}
+	return n;
+}
+
 /* A year of single events in zones from UTC-11 to UTC+14, timed and all-day. */
 static char *
 year_of_events(void)
@@ -203,6 +258,7 @@ year_of_events(void)
 		}
 		n += (size_t)snprintf(t + n, cap - n, "END:VEVENT\r\n");
 	}
+	n += series(t + n, cap - n);
 	n += (size_t)snprintf(t + n, cap - n, "END:VCALENDAR\r\n");
 	ASSERT_TRUE(n < cap);
 	return t;
@@ -248,7 +304,8 @@ same_in_every_window(const char *text)
 	size_t		i;
 	int		k;
 
-	busy_of(text, day(2026, 12, 1), day(2028, 2, 1), &all);
+	/* From before every DTSTART: the reference walks every rule from it. */
+	busy_of(text, day(2025, 12, 1), day(2028, 2, 1), &all);
 	for (k = 0; k < 80; k++) {
 		from = day(2027, 1, 1) + (int64_t)pick(365 * 24) * 3600;
 		to = from + (int64_t)(1 + pick(14 * 24)) * 3600;
@@ -268,7 +325,7 @@ same_in_every_window(const char *text)
 	busy_set_free(&all);
 }
 
-TEST(windows_of_a_year_of_single_events_in_far_zones)
+TEST(windows_of_a_year_of_events_and_series_in_far_zones)
 {
 	char	*text = year_of_events();
 
@@ -297,6 +354,6 @@ TT_MAIN(
 	CASE(a_truncated_event_is_left_for_the_parser),
 	CASE(kept_events_lose_what_the_busy_layer_never_reads),
 	CASE(an_event_the_owner_declined_stays_free_through_the_skim),
-	CASE(windows_of_a_year_of_single_events_in_far_zones),
+	CASE(windows_of_a_year_of_events_and_series_in_far_zones),
 	CASE(windows_of_the_outlook_and_google_exports)
 )
