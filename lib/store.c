@@ -1,0 +1,352 @@
+/*
+ * store: SQLite in WAL mode with synchronous=FULL (a committed job survives
+ * a power cut), versioned migrations, prepared statements per call.  See
+ * store.h for what is kept and why.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "tandem-int.h"
+#include "store.h"
+
+struct store {
+	sqlite3		*db;
+	char		*path;
+	struct tandem_diag *diag;
+};
+
+/* Migration n takes a store from version n to n + 1. */
+static const char *const migrations[STORE_SCHEMA] = {
+	"CREATE TABLE session ("
+	"  program TEXT NOT NULL, mentor TEXT NOT NULL, mentee TEXT NOT NULL,"
+	"  idx INTEGER NOT NULL, uid TEXT NOT NULL, sequence INTEGER NOT NULL,"
+	"  start INTEGER NOT NULL, end INTEGER NOT NULL, state INTEGER NOT NULL,"
+	"  PRIMARY KEY (program, mentor, mentee, idx));"
+	"CREATE TABLE job ("
+	"  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL UNIQUE,"
+	"  payload TEXT NOT NULL, queued INTEGER NOT NULL, done INTEGER,"
+	"  attempts INTEGER NOT NULL DEFAULT 0, not_before INTEGER NOT NULL);"
+	"CREATE INDEX job_due ON job (kind, done, not_before);"
+	"CREATE TABLE source ("
+	"  owner TEXT NOT NULL, url TEXT NOT NULL, etag TEXT, last_modified TEXT,"
+	"  sync_token TEXT, PRIMARY KEY (owner, url));",
+};
+
+static int
+fail(struct store *s, const char *what)
+{
+	diag_add(s->diag, s->path, 0, "%s: %s", what, sqlite3_errmsg(s->db));
+	return TANDEM_EIO;
+}
+
+static int
+exec(struct store *s, const char *sql, const char *what)
+{
+	return sqlite3_exec(s->db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 :
+	    fail(s, what);
+}
+
+static int
+version(struct store *s, int *v)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return fail(s, "not a tandem store");
+	rc = sqlite3_step(st);
+	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : fail(s, "not a tandem store");
+}
+
+static int
+migrate(struct store *s)
+{
+	char	sql[64];
+	int	v, rc;
+
+	rc = version(s, &v);
+	if (rc < 0)
+		return rc;
+	if (v > STORE_SCHEMA) {
+		diag_add(s->diag, s->path, 0, "schema version %d is newer than this "
+		    "tandem's (%d); refusing to touch it", v, STORE_SCHEMA);
+		return TANDEM_EIO;
+	}
+	for (; v < STORE_SCHEMA; v++) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
+		rc = store_begin(s);
+		if (rc == 0)
+			rc = exec(s, migrations[v], "migration");
+		if (rc == 0)
+			rc = exec(s, sql, "migration");
+		if (rc < 0) {
+			store_rollback(s);
+			return rc;
+		}
+		rc = store_commit(s);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+store_open(const char *path, struct store **out, struct tandem_diag *diag)
+{
+	struct store	*s;
+	int		 rc;
+
+	if (tandem_fails_assert(path != NULL && out != NULL))
+		return TANDEM_EINVAL;
+	*out = NULL;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL || (s->path = util_strdup(path)) == NULL) {
+		free(s);
+		return TANDEM_ENOMEM;
+	}
+	s->diag = diag;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = fail(s, "cannot open");
+		store_close(s);
+		return rc;
+	}
+	sqlite3_busy_timeout(s->db, 5000);
+	rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+	    "PRAGMA foreign_keys = ON", "not a tandem store");
+	if (rc == 0)
+		rc = migrate(s);
+	if (rc < 0) {
+		store_close(s);
+		return rc;
+	}
+	*out = s;
+	return 0;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+int
+store_begin(struct store *s)
+{
+	return exec(s, "BEGIN IMMEDIATE", "begin");
+}
+
+int
+store_commit(struct store *s)
+{
+	return exec(s, "COMMIT", "commit");
+}
+
+void
+store_rollback(struct store *s)
+{
+	(void)sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static int
+prepare(struct store *s, const char *sql, sqlite3_stmt **st)
+{
+	return sqlite3_prepare_v2(s->db, sql, -1, st, NULL) == SQLITE_OK ? 0 :
+	    fail(s, "statement");
+}
+
+/* Step a statement that returns no row, and finalize it. */
+static int
+run(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : fail(s, what);
+
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_session_put(struct store *s, const struct store_session *r)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, "INSERT OR REPLACE INTO session VALUES (?,?,?,?,?,?,?,?,?)", &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, r->program, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->mentor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->mentee, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, r->index);
+	sqlite3_bind_text(st, 5, r->uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 6, r->sequence);
+	sqlite3_bind_int64(st, 7, r->start);
+	sqlite3_bind_int64(st, 8, r->end);
+	sqlite3_bind_int(st, 9, r->state);
+	return run(s, st, "saving a session");
+}
+
+int
+store_session_get(struct store *s, struct store_session *r)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, "SELECT uid, sequence, start, end, state FROM session "
+	    "WHERE program = ? AND mentor = ? AND mentee = ? AND idx = ?", &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, r->program, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->mentor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->mentee, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, r->index);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r->uid = util_strdup((const char *)sqlite3_column_text(st, 0));
+		r->sequence = sqlite3_column_int(st, 1);
+		r->start = sqlite3_column_int64(st, 2);
+		r->end = sqlite3_column_int64(st, 3);
+		r->state = sqlite3_column_int(st, 4);
+		rc = r->uid == NULL ? TANDEM_ENOMEM : 1;
+	} else
+		rc = rc == SQLITE_DONE ? 0 : fail(s, "reading a session");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_job_add(struct store *s, const char *kind, const char *key,
+    const char *payload, int64_t now)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, "INSERT OR IGNORE INTO job (kind, key, payload, queued, "
+	    "not_before) VALUES (?,?,?,?,?)", &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, payload, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, now);
+	rc = run(s, st, "queuing a job");
+	return rc < 0 ? rc : sqlite3_changes(s->db) > 0;
+}
+
+int
+store_job_done_p(struct store *s, const char *key)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, "SELECT done IS NOT NULL FROM job WHERE key = ?", &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_column_int(st, 0);
+	else
+		rc = rc == SQLITE_DONE ? 0 : fail(s, "reading a job");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+static int
+job_row(sqlite3_stmt *st, struct store_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	j->id = sqlite3_column_int64(st, 0);
+	j->kind = util_strdup((const char *)sqlite3_column_text(st, 1));
+	j->key = util_strdup((const char *)sqlite3_column_text(st, 2));
+	j->payload = util_strdup((const char *)sqlite3_column_text(st, 3));
+	j->attempts = sqlite3_column_int(st, 4);
+	j->not_before = sqlite3_column_int64(st, 5);
+	return j->kind && j->key && j->payload ? 0 : TANDEM_ENOMEM;
+}
+
+int
+store_jobs_due(struct store *s, const char *kind, int64_t now, size_t max,
+    struct store_job **jobs, size_t *n)
+{
+	sqlite3_stmt	*st;
+	size_t		 cap = 0;
+	int		 rc;
+
+	*jobs = NULL;
+	*n = 0;
+	rc = prepare(s, "SELECT id, kind, key, payload, attempts, not_before FROM job "
+	    "WHERE kind = ? AND done IS NULL AND not_before <= ? ORDER BY id LIMIT ?",
+	    &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)max);
+	while (rc == 0 && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = util_grow((void **)jobs, &cap, *n, sizeof(**jobs));
+		if (rc == 0)
+			rc = job_row(st, &(*jobs)[(*n)++]);
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = fail(s, "reading jobs");
+	sqlite3_finalize(st);
+	if (rc < 0) {
+		store_jobs_free(*jobs, *n);
+		*jobs = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+void
+store_jobs_free(struct store_job *jobs, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++) {
+		free(jobs[i].kind);
+		free(jobs[i].key);
+		free(jobs[i].payload);
+	}
+	free(jobs);
+}
+
+static int
+update(struct store *s, const char *sql, int64_t a, int64_t id, const char *what)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, sql, &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, a);
+	sqlite3_bind_int64(st, 2, id);
+	return run(s, st, what);
+}
+
+int
+store_job_finish(struct store *s, int64_t id, int64_t now)
+{
+	return update(s, "UPDATE job SET done = ? WHERE id = ?", now, id,
+	    "finishing a job");
+}
+
+int
+store_job_retry(struct store *s, int64_t id, int64_t not_before)
+{
+	return update(s, "UPDATE job SET attempts = attempts + 1, not_before = ? "
+	    "WHERE id = ?", not_before, id, "retrying a job");
+}

@@ -1,0 +1,94 @@
+/*
+ * store: tandem's state in SQLite (WAL), so that a crash at any instant
+ * neither loses nor repeats what matters.
+ *
+ * Glossary
+ *   schema version  PRAGMA user_version; store_open() migrates an older file
+ *                   forward in one transaction each step, and refuses a newer
+ *   session row     what tandem decided for one session: its UID, SEQUENCE,
+ *                   slot and state, keyed by (program, mentor, mentee, index)
+ *   job             one effect to carry out: an outgoing message (kind
+ *                   "send") or a hook run (kind "hook").  Its key is an
+ *                   idempotency key: queuing the same key twice keeps one
+ *                   job.  A job is queued in the same transaction as the
+ *                   decision that causes it, carried out, then marked done;
+ *                   after a crash, queued jobs are carried out again, so a
+ *                   job's effect must itself be idempotent by key (an outbox
+ *                   file named by the key, a hook ledger entry).
+ *   source row      what is remembered of a calendar between passes
+ *                   (ETag, Last-Modified, sync token)
+ */
+#ifndef TANDEM_STORE_H
+#define TANDEM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tandem/tandem.h"
+
+#define STORE_SCHEMA	1	/* the version this code writes */
+
+struct store;
+
+/*
+ * Open (creating) the store at path.  Errors name the path: cannot open,
+ * not a tandem store, a schema newer than this tandem.  0, TANDEM_EIO or
+ * TANDEM_ENOMEM.
+ */
+int store_open(const char *path, struct store **out, struct tandem_diag *diag);
+void store_close(struct store *s);
+
+/* One transaction (BEGIN IMMEDIATE ... COMMIT or ROLLBACK). */
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+struct store_session {
+	const char	*program;
+	const char	*mentor;
+	const char	*mentee;
+	unsigned	 index;
+	char		*uid;		/* owned when read */
+	int		 sequence;
+	int64_t		 start;		/* 0: no slot */
+	int64_t		 end;
+	int		 state;		/* the engine's code */
+};
+
+/* Insert or replace a session row. */
+int store_session_put(struct store *s, const struct store_session *r);
+/*
+ * Read the row of (program, mentor, mentee, index) into r (those four set
+ * by the caller): 1 found, 0 none, or TANDEM_EIO.  Free r->uid.
+ */
+int store_session_get(struct store *s, struct store_session *r);
+
+struct store_job {
+	int64_t	 id;
+	char	*kind;
+	char	*key;
+	char	*payload;
+	int	 attempts;
+	int64_t	 not_before;	/* UTC: not to be tried before */
+};
+
+/*
+ * Queue a job unless one with its key exists: 1 queued, 0 already known
+ * (queued or done), or TANDEM_EIO.
+ */
+int store_job_add(struct store *s, const char *kind, const char *key,
+    const char *payload, int64_t now);
+/* Has a job with this key been done? 1, 0, or TANDEM_EIO. */
+int store_job_done_p(struct store *s, const char *key);
+/*
+ * The queued jobs of kind due at now, oldest first, at most max: *n set,
+ * *jobs allocated (free with store_jobs_free).
+ */
+int store_jobs_due(struct store *s, const char *kind, int64_t now, size_t max,
+    struct store_job **jobs, size_t *n);
+void store_jobs_free(struct store_job *jobs, size_t n);
+int store_job_finish(struct store *s, int64_t id, int64_t now);
+/* A failed attempt: try again at not_before. */
+int store_job_retry(struct store *s, int64_t id, int64_t not_before);
+
+#endif

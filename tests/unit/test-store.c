@@ -1,0 +1,262 @@
+/*
+ * store: the SQLite state survives reopening and crashes, jobs are queued
+ * once per key, and a file the store cannot own is refused by name.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "tt.h"
+#include "tandem-int.h"
+#include "store.h"
+
+static char	dir[64], path[128];
+
+static void
+fresh(void)
+{
+	snprintf(dir, sizeof(dir), "/tmp/tandem-store-XXXXXX");
+	if (mkdtemp(dir) == NULL)
+		TT_FAIL("mkdtemp: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/state.db", dir);
+}
+
+static void
+cleanup(void)
+{
+	char	p[160];
+
+	snprintf(p, sizeof(p), "%s-wal", path);
+	unlink(p);
+	snprintf(p, sizeof(p), "%s-shm", path);
+	unlink(p);
+	unlink(path);
+	rmdir(dir);
+}
+
+static struct store *
+open_ok(void)
+{
+	struct tandem_diag	*d = tandem_diag_new();
+	struct store		*s = NULL;
+
+	if (store_open(path, &s, d) != 0)
+		TT_FAIL("store_open: %s", tandem_diag_get(d, 0));
+	tandem_diag_free(d);
+	return s;
+}
+
+static int
+user_version(void)
+{
+	sqlite3		*db;
+	sqlite3_stmt	*st;
+	int		 v = -1;
+
+	ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	return v;
+}
+
+static struct store_session
+row(unsigned index)
+{
+	struct store_session	r;
+
+	memset(&r, 0, sizeof(r));
+	r.program = "reverse-2027";
+	r.mentor = "lena.vogel@corp.example";
+	r.mentee = "marc.dubois@corp.example";
+	r.index = index;
+	return r;
+}
+
+TEST(a_new_store_has_the_schema_and_keeps_sessions_across_opens)
+{
+	struct store		*s;
+	struct store_session	 r = row(3), g = row(3);
+
+	fresh();
+	s = open_ok();
+	ASSERT_EQ(user_version(), STORE_SCHEMA);
+	r.uid = (char *)"tandem-x-3@corp.example";
+	r.sequence = 1;
+	r.start = 1800000000;
+	r.end = 1800003600;
+	r.state = 2;
+	ASSERT_EQ(store_session_put(s, &r), 0);
+	store_close(s);
+	s = open_ok();
+	ASSERT_EQ(store_session_get(s, &g), 1);
+	ASSERT_STR_EQ(g.uid, "tandem-x-3@corp.example");
+	ASSERT_EQ(g.sequence, 1);
+	ASSERT_EQ(g.start, 1800000000);
+	ASSERT_EQ(g.end, 1800003600);
+	ASSERT_EQ(g.state, 2);
+	free(g.uid);
+	g = row(4);
+	ASSERT_EQ(store_session_get(s, &g), 0);
+	r.sequence = 2;			/* a move replaces the row */
+	ASSERT_EQ(store_session_put(s, &r), 0);
+	g = row(3);
+	ASSERT_EQ(store_session_get(s, &g), 1);
+	ASSERT_EQ(g.sequence, 2);
+	free(g.uid);
+	store_close(s);
+	cleanup();
+}
+
+TEST(a_job_is_queued_once_per_key_and_done_once)
+{
+	struct store		*s;
+	struct store_job	*j;
+	size_t			 n;
+
+	fresh();
+	s = open_ok();
+	ASSERT_EQ(store_job_add(s, "send", "uid-1/0/REQUEST", "eml", 100), 1);
+	ASSERT_EQ(store_job_add(s, "send", "uid-1/0/REQUEST", "eml again", 101), 0);
+	ASSERT_EQ(store_job_add(s, "hook", "missed/uid-1", "{}", 102), 1);
+	ASSERT_EQ(store_jobs_due(s, "send", 200, 10, &j, &n), 0);
+	ASSERT_EQ(n, 1);
+	ASSERT_STR_EQ(j[0].key, "uid-1/0/REQUEST");
+	ASSERT_STR_EQ(j[0].payload, "eml");
+	ASSERT_EQ(store_job_done_p(s, "uid-1/0/REQUEST"), 0);
+	ASSERT_EQ(store_job_finish(s, j[0].id, 201), 0);
+	store_jobs_free(j, n);
+	ASSERT_EQ(store_job_done_p(s, "uid-1/0/REQUEST"), 1);
+	ASSERT_EQ(store_jobs_due(s, "send", 300, 10, &j, &n), 0);
+	ASSERT_EQ(n, 0);
+	store_jobs_free(j, n);
+	/* Done is done: the same key is not queued again. */
+	ASSERT_EQ(store_job_add(s, "send", "uid-1/0/REQUEST", "eml", 400), 0);
+	ASSERT_EQ(store_job_done_p(s, "no-such-key"), 0);
+	store_close(s);
+	cleanup();
+}
+
+TEST(a_failed_job_waits_for_its_retry_time)
+{
+	struct store		*s;
+	struct store_job	*j;
+	size_t			 n;
+
+	fresh();
+	s = open_ok();
+	ASSERT_EQ(store_job_add(s, "hook", "lapse/pair", "{}", 100), 1);
+	ASSERT_EQ(store_jobs_due(s, "hook", 100, 10, &j, &n), 0);
+	ASSERT_EQ(n, 1);
+	ASSERT_EQ(store_job_retry(s, j[0].id, 160), 0);
+	store_jobs_free(j, n);
+	ASSERT_EQ(store_jobs_due(s, "hook", 159, 10, &j, &n), 0);
+	ASSERT_EQ(n, 0);
+	store_jobs_free(j, n);
+	ASSERT_EQ(store_jobs_due(s, "hook", 160, 10, &j, &n), 0);
+	ASSERT_EQ(n, 1);
+	ASSERT_EQ(j[0].attempts, 1);
+	store_jobs_free(j, n);
+	store_close(s);
+	cleanup();
+}
+
+/* In a child: queue a job in a transaction, commit or not, then die by SIGKILL. */
+static void
+die_after(int commit)
+{
+	struct store	*s;
+	pid_t		 pid = fork();
+	int		 status;
+
+	ASSERT_TRUE(pid >= 0);
+	if (pid == 0) {
+		if (store_open(path, &s, NULL) != 0)
+			_exit(2);
+		if (store_begin(s) != 0 ||
+		    store_job_add(s, "send", commit ? "kept" : "lost", "x", 1) != 1)
+			_exit(3);
+		if (commit && store_commit(s) != 0)
+			_exit(4);
+		kill(getpid(), SIGKILL);
+		_exit(5);
+	}
+	ASSERT_EQ(waitpid(pid, &status, 0), pid);
+	ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+}
+
+TEST(a_kill_9_keeps_what_was_committed_and_nothing_else)
+{
+	struct store		*s;
+	struct store_job	*j;
+	size_t			 n;
+
+	fresh();
+	s = open_ok();
+	store_close(s);
+	die_after(0);
+	die_after(1);
+	s = open_ok();
+	ASSERT_EQ(store_jobs_due(s, "send", 10, 10, &j, &n), 0);
+	ASSERT_EQ(n, 1);
+	ASSERT_STR_EQ(j[0].key, "kept");
+	store_jobs_free(j, n);
+	store_close(s);
+	cleanup();
+}
+
+TEST(a_store_from_a_newer_tandem_is_refused)
+{
+	struct tandem_diag	*d = tandem_diag_new();
+	struct store		*s = NULL;
+	sqlite3			*db;
+
+	fresh();
+	ASSERT_EQ(sqlite3_open(path, &db), SQLITE_OK);
+	ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	ASSERT_EQ(store_open(path, &s, d), TANDEM_EIO);
+	ASSERT_TRUE(s == NULL);
+	ASSERT_CONTAINS(tandem_diag_get(d, 0), path);
+	ASSERT_CONTAINS(tandem_diag_get(d, 0), "schema version 99 is newer");
+	ASSERT_EQ(user_version(), 99);		/* untouched */
+	tandem_diag_free(d);
+	cleanup();
+}
+
+TEST(a_file_that_is_not_a_database_or_a_missing_folder_is_named)
+{
+	struct tandem_diag	*d = tandem_diag_new();
+	struct store		*s = NULL;
+	FILE			*f;
+	char			 bad[160];
+
+	fresh();
+	f = fopen(path, "w");
+	ASSERT_TRUE(f != NULL);
+	fputs("this is not SQLite, it is a text file long enough to have a header\n", f);
+	fclose(f);
+	ASSERT_EQ(store_open(path, &s, d), TANDEM_EIO);
+	ASSERT_CONTAINS(tandem_diag_get(d, 0), path);
+	ASSERT_CONTAINS(tandem_diag_get(d, 0), "not a tandem store");
+	snprintf(bad, sizeof(bad), "%s/no/such/folder/state.db", dir);
+	ASSERT_EQ(store_open(bad, &s, d), TANDEM_EIO);
+	ASSERT_CONTAINS(tandem_diag_get(d, 1), bad);
+	ASSERT_CONTAINS(tandem_diag_get(d, 1), "cannot open");
+	tandem_diag_free(d);
+	cleanup();
+}
+
+TT_MAIN(
+	CASE(a_new_store_has_the_schema_and_keeps_sessions_across_opens),
+	CASE(a_job_is_queued_once_per_key_and_done_once),
+	CASE(a_failed_job_waits_for_its_retry_time),
+	CASE(a_kill_9_keeps_what_was_committed_and_nothing_else),
+	CASE(a_store_from_a_newer_tandem_is_refused),
+	CASE(a_file_that_is_not_a_database_or_a_missing_folder_is_named)
+)
