@@ -173,6 +173,16 @@ run(struct store *s, sqlite3_stmt *st, const char *what)
 	return rc;
 }
 
+/* Bind a session's key to parameters 1 to 4. */
+static void
+bind_key(sqlite3_stmt *st, const struct store_session *r)
+{
+	sqlite3_bind_text(st, 1, r->program, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->mentor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->mentee, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, r->index);
+}
+
 int
 store_session_put(struct store *s, const struct store_session *r)
 {
@@ -182,10 +192,7 @@ store_session_put(struct store *s, const struct store_session *r)
 	rc = prepare(s, "INSERT OR REPLACE INTO session VALUES (?,?,?,?,?,?,?,?,?)", &st);
 	if (rc < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, r->program, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->mentor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->mentee, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, r->index);
+	bind_key(st, r);
 	sqlite3_bind_text(st, 5, r->uid, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, r->sequence);
 	sqlite3_bind_int64(st, 7, r->start);
@@ -204,10 +211,7 @@ store_session_get(struct store *s, struct store_session *r)
 	    "WHERE program = ? AND mentor = ? AND mentee = ? AND idx = ?", &st);
 	if (rc < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, r->program, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, r->mentor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->mentee, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 4, r->index);
+	bind_key(st, r);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		r->uid = util_strdup((const char *)sqlite3_column_text(st, 0));
