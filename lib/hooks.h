@@ -1,0 +1,50 @@
+/*
+ * hooks: run a program's hook for one event on a libuv loop, the way
+ * DESIGN.md promises: `HOOK EVENT`, no shell, the event in TANDEM_*
+ * environment variables and as one JSON object on stdin, a timeout that
+ * kills the hook's whole process group, and its output kept for the log.
+ * Whether and when to run (the ledger, retries with backoff) is the
+ * engine's, through the store's jobs.
+ */
+#ifndef TANDEM_HOOKS_H
+#define TANDEM_HOOKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <uv.h>
+
+#define HOOK_OUTPUT_CAP	(64 * 1024)	/* of stdout and stderr, kept */
+
+struct hook_event {
+	const char	*event;		/* missed, lapse, recovered, unschedulable */
+	const char	*program;
+	const char	*mentor;
+	const char	*mentee;
+	unsigned	 session;	/* index, 0 when none */
+	int64_t		 start;		/* UTC, 0 when none */
+	const char	*json;		/* the event as one JSON object */
+};
+
+struct hook_result {
+	int		 spawned;	/* 0: could not start (error says why) */
+	int		 error;		/* negative errno from uv_spawn */
+	int64_t		 exit_status;
+	int		 term_signal;
+	int		 timed_out;
+	const char	*output;	/* stdout and stderr, capped, NUL-terminated */
+	size_t		 output_len;
+};
+
+/* Called once; the result is borrowed for the call. */
+typedef void (*hook_done_fn)(void *ud, const struct hook_result *r);
+
+/*
+ * Start path with ev on loop; done is called when the hook has exited and
+ * its output is read (or at once, from the loop, when it could not be
+ * started).  0, or TANDEM_ENOMEM.
+ */
+int hook_run(uv_loop_t *loop, const char *path, const struct hook_event *ev,
+    uint64_t timeout_ms, hook_done_fn done, void *ud);
+
+#endif
