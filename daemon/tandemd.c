@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include <systemd/sd-daemon.h>
 #include <uv.h>
 
 #include <tandem/tandem.h>
@@ -158,14 +159,19 @@ on_sighup(uv_signal_t *h, int sig)
 
 	(void)sig;
 	log_info("SIGHUP: reloading %s", d->config_path);
+	(void)sd_notify(0, "RELOADING=1\nSTATUS=reloading");
 	fresh = load(d->config_path);
 	if (fresh == NULL) {
 		log_warnx("reload failed; keeping the running configuration");
+		(void)sd_notify(0, "READY=1\nSTATUS=reload failed; running the "
+		    "previous configuration");
 		return;
 	}
 	tandem_config_free(d->cfg);
 	d->cfg = fresh;
 	log_info("configuration reloaded: %zu program(s)",
+	    tandem_config_program_count(fresh));
+	(void)sd_notifyf(0, "READY=1\nSTATUS=%zu program(s)",
 	    tandem_config_program_count(fresh));
 }
 
@@ -175,6 +181,7 @@ on_stop(uv_signal_t *h, int sig)
 	struct daemon	*d = h->data;
 
 	log_info("%s: shutting down", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+	(void)sd_notify(0, "STOPPING=1");
 	uv_close((uv_handle_t *)&d->sighup, NULL);
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
@@ -196,6 +203,9 @@ serve(struct daemon *d)
 	uv_signal_start(&d->sigterm, on_stop, SIGTERM);
 	uv_signal_start(&d->sigint, on_stop, SIGINT);
 	log_info("started with %s (%zu program(s))", d->config_path,
+	    tandem_config_program_count(d->cfg));
+	/* Under systemd (Type=notify): ready once the loop is set up. */
+	(void)sd_notifyf(0, "READY=1\nSTATUS=%zu program(s)",
 	    tandem_config_program_count(d->cfg));
 	uv_run(&loop, UV_RUN_DEFAULT);
 	rc = uv_loop_close(&loop);
