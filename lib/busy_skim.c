@@ -206,12 +206,6 @@ event_end(const char *p, int32_t from, int32_t to, int *keep)
 	return e;
 }
 
-static int32_t
-day_floor(int64_t t)
-{
-	return (int32_t)((t >= 0 ? t : t - 86399) / 86400);
-}
-
 /* Append [a, b) to the copy, creating it (with what came before) at first. */
 static int
 copy(const char *text, const char *a, const char *b, char **out, size_t *n)
@@ -322,7 +316,7 @@ busy_skim(const char *text, int64_t from, int64_t to, const char *owner,
 {
 	const char	*p, *e, *done = text;
 	size_t		 n = 0;
-	int32_t		 df = day_floor(from), dt = day_floor(to);
+	int32_t		 df = civil_day_of(from), dt = civil_day_of(to);
 	int		 depth = 0, keep = 1, rc;
 
 	*out = NULL;

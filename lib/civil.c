@@ -66,3 +66,18 @@ civil_add_months(int32_t days, int months)
 		d = ml;
 	return civil_days(y, m, d);
 }
+
+int32_t
+civil_day_of(int64_t t)
+{
+	return (int32_t)((t >= 0 ? t : t - 86399) / 86400);
+}
+
+const char *
+civil_weekday_name(int wd)
+{
+	static const char *const names[] = { "Mon", "Tue", "Wed", "Thu", "Fri",
+	    "Sat", "Sun" };
+
+	return wd >= 0 && wd < 7 ? names[wd] : "?";
+}

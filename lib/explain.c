@@ -16,31 +16,13 @@
 #include "slots.h"
 #include "tzconv.h"
 
-#define HABIT_WEIGHT	1000000L	/* as lib/slots.h documents */
-#define DAY_WEIGHT	10000L
-
-static const char *const wdays[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
-
-/* "Mon 2027-02-22 10:00" in tz. */
-static void
-fmt_time(icaltimezone *tz, int64_t t, char *buf, size_t size)
-{
-	int64_t	w = t + tzconv_utc_offset(tz, t);
-	int32_t	day = (int32_t)((w >= 0 ? w : w - 86399) / 86400);
-	int	y, m, d, min = (int)((w - (int64_t)day * 86400) / 60);
-
-	civil_from_days(day, &y, &m, &d);
-	snprintf(buf, size, "%s %04d-%02d-%02d %02d:%02d", wdays[civil_weekday(day)],
-	    y, m, d, min / 60, min % 60);
-}
-
 static void
 fmt_day(int32_t day, char *buf, size_t size)
 {
 	int	y, m, d;
 
 	civil_from_days(day, &y, &m, &d);
-	snprintf(buf, size, "%s %04d-%02d-%02d", wdays[civil_weekday(day)], y, m, d);
+	snprintf(buf, size, "%s %04d-%02d-%02d", civil_weekday_name(civil_weekday(day)), y, m, d);
 }
 
 struct ctx {
@@ -66,7 +48,7 @@ blocked(FILE *f, const struct tandem_plan *p, size_t i,
 	rc = slots_check(q, t, &v);
 	if (rc < 0)
 		return rc;
-	fmt_time(tz, t, a, sizeof(a));
+	tzconv_format(tz, t, a, sizeof(a));
 	fprintf(f, "  %s, %s: ", what, a);
 	switch (v.no) {
 	case SLOTS_USABLE:
@@ -82,8 +64,8 @@ blocked(FILE *f, const struct tandem_plan *p, size_t i,
 		fprintf(f, "outside the working hours of %s\n", who_name(q, v.person));
 		break;
 	case SLOTS_BUSY:
-		fmt_time(tz, v.a, a, sizeof(a));
-		fmt_time(tz, v.b, b, sizeof(b));
+		tzconv_format(tz, v.a, a, sizeof(a));
+		tzconv_format(tz, v.b, b, sizeof(b));
 		fprintf(f, "%s is busy from %s to %s%s\n", who_name(q, v.person),
 		    a, b + 15, v.a >= t + q->length || v.b <= t ?
 		    " (within the buffer)" : "");
@@ -106,7 +88,7 @@ header(FILE *f, const struct tandem_plan *p, size_t i, const struct slots_req *q
 
 	fprintf(f, "%s: %s and %s, session %u\n", s->program, s->mentor,
 	    s->mentee, s->index);
-	fmt_time(q->tz, s->nominal, a, sizeof(a));
+	tzconv_format(q->tz, s->nominal, a, sizeof(a));
 	fprintf(f, "nominal   %s %s%s\n", a, s->timezone,
 	    s->holiday ? " (a holiday)" : "");
 	if (res->days > 0 || q->flex > 0) {
@@ -117,7 +99,7 @@ header(FILE *f, const struct tandem_plan *p, size_t i, const struct slots_req *q
 	}
 	if (q->habit_weekday >= 0)
 		fprintf(f, "habit     %s %02d:%02d, from session %u\n",
-		    wdays[q->habit_weekday], q->habit_minute / 60,
+		    civil_weekday_name(q->habit_weekday), q->habit_minute / 60,
 		    q->habit_minute % 60, s->index - 1);
 	else
 		fprintf(f, "habit     none yet\n");
@@ -127,15 +109,14 @@ static void
 chosen(FILE *f, const struct slots_req *q, const struct slots_result *res)
 {
 	char	a[40], b[40];
-	long	sc = res->score;
+	long	sc = res->score, days = sc % SLOTS_HABIT_WEIGHT / SLOTS_DAY_WEIGHT;
 
-	fmt_time(q->tz, res->start, a, sizeof(a));
-	fmt_time(q->tz, res->end, b, sizeof(b));
+	tzconv_format(q->tz, res->start, a, sizeof(a));
+	tzconv_format(q->tz, res->end, b, sizeof(b));
 	fprintf(f, "slot      %s-%s (score %ld: %s, %ld business day%s from the "
 	    "nominal day, %ld min from the nominal time)\n", a, b + 15, sc,
-	    sc >= HABIT_WEIGHT ? "not the habit" : "the habit",
-	    sc % HABIT_WEIGHT / DAY_WEIGHT, sc % HABIT_WEIGHT / DAY_WEIGHT == 1 ? "" : "s",
-	    sc % DAY_WEIGHT);
+	    sc >= SLOTS_HABIT_WEIGHT ? "not the habit" : "the habit",
+	    days, days == 1 ? "" : "s", sc % SLOTS_DAY_WEIGHT);
 }
 
 static void

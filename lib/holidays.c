@@ -24,24 +24,15 @@ cmp_day(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The local civil day of instant t in tz. */
-static int32_t
-local_day(icaltimezone *tz, int64_t t)
-{
-	int64_t	w = t + tzconv_utc_offset(tz, t);
-
-	return (int32_t)((w >= 0 ? w : w - 86399) / 86400);
-}
-
 /* Add the days in [from, to) that [start, end) touches; end is exclusive. */
 static int
 add_days(int32_t **v, size_t *n, size_t *cap, icaltimezone *tz, int64_t start,
     int64_t end, int32_t from, int32_t to)
 {
-	int32_t	d, last = local_day(tz, end > start ? end - 1 : start);
+	int32_t	d, last = tzconv_local_day(tz, end > start ? end - 1 : start, NULL);
 	int	rc;
 
-	for (d = local_day(tz, start); d <= last; d++) {
+	for (d = tzconv_local_day(tz, start, NULL); d <= last; d++) {
 		if (d < from || d >= to)
 			continue;
 		rc = util_grow((void **)v, cap, *n, sizeof(**v));

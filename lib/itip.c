@@ -42,9 +42,8 @@ static struct icaltimetype
 wall(int64_t t, icaltimezone *tz)
 {
 	struct icaltimetype	w = icaltime_null_time();
-	int64_t			l = t + tzconv_utc_offset(tz, t);
-	int32_t			day = (int32_t)((l >= 0 ? l : l - 86399) / 86400);
-	int			sec = (int)(l - (int64_t)day * 86400);
+	int			sec;
+	int32_t			day = tzconv_local_day(tz, t, &sec);
 
 	civil_from_days(day, &w.year, &w.month, &w.day);
 	w.hour = sec / 3600;

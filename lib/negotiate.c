@@ -141,26 +141,18 @@ iso_week(int32_t day)
 	return (d >= 0 ? d : d - 6) / 7;
 }
 
-static int32_t
-local_day(icaltimezone *tz, int64_t t)
-{
-	int64_t	w = t + tzconv_utc_offset(tz, t);
-
-	return (int32_t)((w >= 0 ? w : w - 86399) / 86400);
-}
-
 /* max_per_week: weeks are the person's own, Monday to Sunday. */
 static int
 cap_ok(void *ud, int person, int64_t start)
 {
 	const struct capctx *c = ud;
 	const struct who *w = c->w[person];
-	int32_t	week = iso_week(local_day(c->tz[person], start));
+	int32_t	week = iso_week(tzconv_local_day(c->tz[person], start, NULL));
 	size_t	i;
 	int	n = 0;
 
 	for (i = 0; i < w->n; i++)
-		n += iso_week(local_day(c->tz[person], w->booked[i].start)) == week;
+		n += iso_week(tzconv_local_day(c->tz[person], w->booked[i].start, NULL)) == week;
 	return n < c->max;
 }
 
@@ -169,7 +161,7 @@ static void
 habit(const struct run *r, size_t i, struct slots_req *q)
 {
 	const struct tandem_session *prev;
-	int64_t	w;
+	int	sec;
 
 	q->habit_weekday = -1;
 	if (i == 0 || r->p->it[i - 1].pr != r->p->it[i].pr)
@@ -177,9 +169,8 @@ habit(const struct run *r, size_t i, struct slots_req *q)
 	prev = &r->out[i - 1];
 	if (prev->status != TANDEM_SESSION_SCHEDULED)
 		return;
-	w = prev->start + tzconv_utc_offset(q->tz, prev->start);
-	q->habit_weekday = civil_weekday((int32_t)((w >= 0 ? w : w - 86399) / 86400));
-	q->habit_minute = (int)(((w % 86400) + 86400) % 86400 / 60);
+	q->habit_weekday = civil_weekday(tzconv_local_day(q->tz, prev->start, &sec));
+	q->habit_minute = sec / 60;
 }
 
 static void

@@ -29,21 +29,14 @@ gmime_start(void)
 static void
 local_slot(const struct itip_session *s, const char *name, char *buf, size_t size)
 {
-	static const char *const wd[] = { "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun" };
 	icaltimezone	*tz = icaltimezone_get_builtin_timezone(name);
-	int64_t		 a, b;
-	int32_t		 day;
-	int		 y, m, d;
+	char		 a[40], b[40];
 
 	if (tz == NULL)
 		tz = icaltimezone_get_utc_timezone();
-	a = s->start + tzconv_utc_offset(tz, s->start);
-	b = s->end + tzconv_utc_offset(tz, s->end);
-	day = (int32_t)((a >= 0 ? a : a - 86399) / 86400);
-	civil_from_days(day, &y, &m, &d);
-	snprintf(buf, size, "%s %04d-%02d-%02d %02d:%02d-%02d:%02d (%s)",
-	    wd[civil_weekday(day)], y, m, d, (int)(a % 86400 / 3600),
-	    (int)(a % 3600 / 60), (int)(b % 86400 / 3600), (int)(b % 3600 / 60), name);
+	tzconv_format(tz, s->start, a, sizeof(a));
+	tzconv_format(tz, s->end, b, sizeof(b));
+	snprintf(buf, size, "%s-%s (%s)", a, b + 15, name);
 }
 
 static char *

@@ -17,8 +17,6 @@
 #define MAX_FLEX	30		/* business days each side */
 #define MAX_WALK	60		/* calendar days walked each side */
 #define GRID_MIN	(SLOTS_GRID / 60)
-#define HABIT_WEIGHT	1000000L
-#define DAY_WEIGHT	10000L
 #define NO_TIME		INT64_MIN
 
 struct ival {
@@ -112,24 +110,15 @@ push(struct ival **v, size_t *n, size_t *cap, int64_t a, int64_t b)
 	return 0;
 }
 
-/* The local civil day of instant t in tz. */
-static int32_t
-local_day(icaltimezone *tz, int64_t t)
-{
-	int64_t	w = t + tzconv_utc_offset(tz, t);
-
-	return (int32_t)((w >= 0 ? w : w - 86399) / 86400);
-}
-
 /* Working hours of p, in UTC, for the local days around [from, to). */
 static int
 side_hours(const struct slots_person *p, int64_t from, int64_t to, struct side *s)
 {
 	size_t	cap = 0;
-	int32_t	d, last = local_day(p->tz, to) + 1;
+	int32_t	d, last = tzconv_local_day(p->tz, to, NULL) + 1;
 	int	wd, k, rc;
 
-	for (d = local_day(p->tz, from) - 1; d <= last; d++) {
+	for (d = tzconv_local_day(p->tz, from, NULL) - 1; d <= last; d++) {
 		wd = civil_weekday(d);
 		for (k = 0; k < p->hours->n[wd]; k++) {
 			int lo = p->hours->win[wd][k][0], hi = p->hours->win[wd][k][1];
@@ -315,9 +304,10 @@ score(const struct slots_req *r, const struct wday *w, int minute)
 {
 	long	habit = r->habit_weekday >= 0 &&
 	    civil_weekday(w->day) == r->habit_weekday && minute == r->habit_minute ?
-	    0 : HABIT_WEIGHT;
+	    0 : SLOTS_HABIT_WEIGHT;
 
-	return habit + DAY_WEIGHT * w->dist + labs((long)(minute - r->nominal_minute));
+	return habit + SLOTS_DAY_WEIGHT * w->dist +
+	    labs((long)(minute - r->nominal_minute));
 }
 
 /* Why nothing fits: per person, minutes of the window busy / in / out of hours. */
@@ -457,7 +447,7 @@ slots_check(const struct slots_req *r, int64_t start, struct slots_verdict *v)
 	memset(v, 0, sizeof(*v));
 	memset(&res, 0, sizeof(res));
 	nw = window(r, w, &res);
-	day = local_day(r->tz, start);
+	day = tzconv_local_day(r->tz, start, NULL);
 	for (k = 0; k < nw && w[k].day != day; k++)
 		continue;
 	if (k == nw) {

@@ -50,6 +50,8 @@
 #include "model.h"
 
 #define SLOTS_GRID	(15 * 60)	/* seconds between candidates */
+#define SLOTS_HABIT_WEIGHT 1000000L	/* the score's weights, as above */
+#define SLOTS_DAY_WEIGHT   10000L
 
 struct slots_person {
 	const char		*email;

@@ -49,6 +49,8 @@ void civil_from_days(int32_t days, int *y, int *m, int *d);
 int civil_weekday(int32_t days);		/* 0 = Monday .. 6 = Sunday */
 int civil_month_length(int y, int m);
 int32_t civil_add_months(int32_t days, int months);	/* clamps to month end */
+int32_t civil_day_of(int64_t t);		/* the day of second t, flooring */
+const char *civil_weekday_name(int wd);	/* "Mon" for 0 .. "Sun" */
 
 /* util.c */
 char *util_strdup(const char *s);

@@ -3,6 +3,7 @@
  * RFC 5545 rules for the hour that occurs twice and the hour that does not
  * occur.  Shared by the cadence (nominal times) and slots (candidates).
  */
+#include <stdio.h>
 #include <time.h>
 
 #include "tandem-int.h"
@@ -64,4 +65,27 @@ tzconv_wall_to_utc(icaltimezone *tz, int32_t day, int minute)
 	t.minute = minute % 60;
 	t.zone = tz;
 	return tzconv_local_to_utc(tz, t);
+}
+
+int32_t
+tzconv_local_day(icaltimezone *tz, int64_t utc, int *sec)
+{
+	int64_t	w = utc + tzconv_utc_offset(tz, utc);
+	int32_t	day = civil_day_of(w);
+
+	if (sec != NULL)
+		*sec = (int)(w - (int64_t)day * 86400);
+	return day;
+}
+
+void
+tzconv_format(icaltimezone *tz, int64_t utc, char *buf, size_t size)
+{
+	int	y, m, d, sec;
+	int32_t	day = tzconv_local_day(tz, utc, &sec);
+
+	civil_from_days(day, &y, &m, &d);
+	snprintf(buf, size, "%s %04d-%02d-%02d %02d:%02d",
+	    civil_weekday_name(civil_weekday(day)), y, m, d, sec / 3600,
+	    sec % 3600 / 60);
 }
