@@ -30,6 +30,7 @@ struct run {
 	char		*json;
 	char		*env[9];	/* 8 variables and NULL */
 	int		 exited, out_closed, open_handles;
+	int		 proc_init;	/* uv_spawn() initialised proc */
 };
 
 static void
@@ -57,11 +58,10 @@ on_close(uv_handle_t *h)
 }
 
 static void
-close_handle(struct run *r, uv_handle_t *h)
+close_handle(uv_handle_t *h)
 {
 	if (!uv_is_closing(h))
 		uv_close(h, on_close);
-	(void)r;
 }
 
 static void
@@ -70,10 +70,10 @@ maybe_end(struct run *r)
 	if (!r->exited || !r->out_closed)
 		return;
 	uv_timer_stop(&r->timer);
-	close_handle(r, (uv_handle_t *)&r->timer);
-	close_handle(r, (uv_handle_t *)&r->proc);
-	close_handle(r, (uv_handle_t *)&r->in);
-	close_handle(r, (uv_handle_t *)&r->out);
+	close_handle((uv_handle_t *)&r->timer);
+	close_handle((uv_handle_t *)&r->proc);
+	close_handle((uv_handle_t *)&r->in);
+	close_handle((uv_handle_t *)&r->out);
 }
 
 static void
@@ -135,7 +135,7 @@ on_written(uv_write_t *w, int status)
 	struct run	*r = w->data;
 
 	(void)status;		/* a hook that ignores stdin may close it */
-	close_handle(r, (uv_handle_t *)&r->in);
+	close_handle((uv_handle_t *)&r->in);
 }
 
 /* One loop turn after a failed spawn: done is never called from hook_run. */
@@ -217,6 +217,7 @@ spawn(uv_loop_t *loop, struct run *r, const char *path, const char *event)
 	rc = uv_spawn(loop, &r->proc, &o);
 	close(fds[1]);		/* the child has its copies */
 	r->open_handles++;		/* the process handle, spawned or not */
+	r->proc_init = 1;
 	if (rc < 0)
 		return rc;
 	r->res.spawned = 1;
@@ -224,7 +225,7 @@ spawn(uv_loop_t *loop, struct run *r, const char *path, const char *event)
 	b = uv_buf_init(r->json, (unsigned)strlen(r->json));
 	r->wr.data = r;
 	if (uv_write(&r->wr, (uv_stream_t *)&r->in, &b, 1, on_written) < 0)
-		close_handle(r, (uv_handle_t *)&r->in);
+		close_handle((uv_handle_t *)&r->in);
 	return 0;
 }
 
@@ -262,10 +263,10 @@ hook_run(uv_loop_t *loop, const char *path, const struct hook_event *ev,
 		uv_idle_init(loop, &r->idle);
 		r->idle.data = r;
 		r->open_handles++;
-		close_handle(r, (uv_handle_t *)&r->in);
-		close_handle(r, (uv_handle_t *)&r->out);
-		if (r->open_handles == 4)
-			close_handle(r, (uv_handle_t *)&r->proc);
+		close_handle((uv_handle_t *)&r->in);
+		close_handle((uv_handle_t *)&r->out);
+		if (r->proc_init)
+			close_handle((uv_handle_t *)&r->proc);
 		uv_idle_start(&r->idle, on_spawn_failed);
 		return 0;
 	}

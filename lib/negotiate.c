@@ -57,7 +57,7 @@ cmp_who(const void *a, const void *b)
 }
 
 static struct who *
-who_find(struct run *r, const char *email)
+who_find(const struct run *r, const char *email)
 {
 	struct who	key;
 
@@ -215,8 +215,8 @@ request(const struct run *r, size_t i, struct slots_req *q,
 	q->not_before = r->p->now;
 	q->tentative_blocks = !pg->tentative_free;
 	habit(r, i, q);
-	cc->w[0] = who_find((struct run *)r, it->pr->mentor->email);
-	cc->w[1] = who_find((struct run *)r, it->pr->mentee->email);
+	cc->w[0] = who_find(r, it->pr->mentor->email);
+	cc->w[1] = who_find(r, it->pr->mentee->email);
 	TANDEM_REQUIRE(cc->w[0] != NULL && cc->w[1] != NULL);
 	person(r, pg, it->pr->mentor, cc->w[0], &q->who[0], &cal[0]);
 	person(r, pg, it->pr->mentee, cc->w[1], &q->who[1], &cal[1]);
