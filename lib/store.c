@@ -23,7 +23,16 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"  program TEXT NOT NULL, mentor TEXT NOT NULL, mentee TEXT NOT NULL,"
 	"  idx INTEGER NOT NULL, uid TEXT NOT NULL, sequence INTEGER NOT NULL,"
 	"  start INTEGER NOT NULL, end INTEGER NOT NULL, state INTEGER NOT NULL,"
+	"  nominal INTEGER NOT NULL DEFAULT 0, reply0 INTEGER NOT NULL DEFAULT 0,"
+	"  reply1 INTEGER NOT NULL DEFAULT 0, seen INTEGER NOT NULL DEFAULT 0,"
+	"  why INTEGER NOT NULL DEFAULT 0, checkin INTEGER NOT NULL DEFAULT 0,"
+	"  request INTEGER NOT NULL DEFAULT 0, avoid_start INTEGER NOT NULL DEFAULT 0,"
+	"  avoid_end INTEGER NOT NULL DEFAULT 0, decided INTEGER NOT NULL DEFAULT 0,"
 	"  PRIMARY KEY (program, mentor, mentee, idx));"
+	"CREATE TABLE pair ("
+	"  program TEXT NOT NULL, mentor TEXT NOT NULL, mentee TEXT NOT NULL,"
+	"  paused INTEGER NOT NULL DEFAULT 0,"
+	"  PRIMARY KEY (program, mentor, mentee));"
 	"CREATE TABLE job ("
 	"  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL UNIQUE,"
 	"  payload TEXT NOT NULL, queued INTEGER NOT NULL, done INTEGER,"
@@ -183,13 +192,18 @@ bind_key(sqlite3_stmt *st, const struct store_session *r)
 	sqlite3_bind_int64(st, 4, r->index);
 }
 
+#define SESSION_COLS "uid, sequence, start, end, state, nominal, reply0, " \
+	"reply1, seen, why, checkin, request, avoid_start, avoid_end, decided"
+
 int
 store_session_put(struct store *s, const struct store_session *r)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	rc = prepare(s, "INSERT OR REPLACE INTO session VALUES (?,?,?,?,?,?,?,?,?)", &st);
+	rc = prepare(s, "INSERT OR REPLACE INTO session (program, mentor, mentee, "
+	    "idx, " SESSION_COLS ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+	    &st);
 	if (rc < 0)
 		return rc;
 	bind_key(st, r);
@@ -198,7 +212,39 @@ store_session_put(struct store *s, const struct store_session *r)
 	sqlite3_bind_int64(st, 7, r->start);
 	sqlite3_bind_int64(st, 8, r->end);
 	sqlite3_bind_int(st, 9, r->state);
+	sqlite3_bind_int64(st, 10, r->nominal);
+	sqlite3_bind_int(st, 11, r->reply[0]);
+	sqlite3_bind_int(st, 12, r->reply[1]);
+	sqlite3_bind_int(st, 13, r->seen);
+	sqlite3_bind_int(st, 14, r->why);
+	sqlite3_bind_int64(st, 15, r->checkin);
+	sqlite3_bind_int(st, 16, r->request);
+	sqlite3_bind_int64(st, 17, r->avoid_start);
+	sqlite3_bind_int64(st, 18, r->avoid_end);
+	sqlite3_bind_int64(st, 19, r->decided);
 	return run(s, st, "saving a session");
+}
+
+/* The columns of SESSION_COLS from column off on into r. */
+static int
+session_row(sqlite3_stmt *st, int off, struct store_session *r)
+{
+	r->uid = util_strdup((const char *)sqlite3_column_text(st, off));
+	r->sequence = sqlite3_column_int(st, off + 1);
+	r->start = sqlite3_column_int64(st, off + 2);
+	r->end = sqlite3_column_int64(st, off + 3);
+	r->state = sqlite3_column_int(st, off + 4);
+	r->nominal = sqlite3_column_int64(st, off + 5);
+	r->reply[0] = sqlite3_column_int(st, off + 6);
+	r->reply[1] = sqlite3_column_int(st, off + 7);
+	r->seen = sqlite3_column_int(st, off + 8);
+	r->why = sqlite3_column_int(st, off + 9);
+	r->checkin = sqlite3_column_int64(st, off + 10);
+	r->request = sqlite3_column_int(st, off + 11);
+	r->avoid_start = sqlite3_column_int64(st, off + 12);
+	r->avoid_end = sqlite3_column_int64(st, off + 13);
+	r->decided = sqlite3_column_int64(st, off + 14);
+	return r->uid == NULL ? TANDEM_ENOMEM : 0;
 }
 
 int
@@ -207,23 +253,132 @@ store_session_get(struct store *s, struct store_session *r)
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	rc = prepare(s, "SELECT uid, sequence, start, end, state FROM session "
+	rc = prepare(s, "SELECT " SESSION_COLS " FROM session "
 	    "WHERE program = ? AND mentor = ? AND mentee = ? AND idx = ?", &st);
 	if (rc < 0)
 		return rc;
 	bind_key(st, r);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		r->uid = util_strdup((const char *)sqlite3_column_text(st, 0));
-		r->sequence = sqlite3_column_int(st, 1);
-		r->start = sqlite3_column_int64(st, 2);
-		r->end = sqlite3_column_int64(st, 3);
-		r->state = sqlite3_column_int(st, 4);
-		rc = r->uid == NULL ? TANDEM_ENOMEM : 1;
+		rc = session_row(st, 0, r);
+		rc = rc < 0 ? rc : 1;
 	} else
 		rc = rc == SQLITE_DONE ? 0 : fail(s, "reading a session");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int
+store_sessions_each(struct store *s, const char *program, const char *mentor,
+    const char *mentee, store_session_fn fn, void *ud)
+{
+	struct store_session	 r;
+	sqlite3_stmt		*st;
+	int			 rc, step;
+
+	rc = prepare(s, "SELECT program, mentor, mentee, idx, " SESSION_COLS
+	    " FROM session WHERE (?1 IS NULL OR program = ?1) AND (?2 IS NULL OR "
+	    "mentor = ?2) AND (?3 IS NULL OR mentee = ?3) "
+	    "ORDER BY program, mentor, mentee, idx", &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, mentor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, mentee, -1, SQLITE_STATIC);
+	for (;;) {
+		step = sqlite3_step(st);
+		if (step != SQLITE_ROW)
+			break;
+		memset(&r, 0, sizeof(r));
+		r.program = (const char *)sqlite3_column_text(st, 0);
+		r.mentor = (const char *)sqlite3_column_text(st, 1);
+		r.mentee = (const char *)sqlite3_column_text(st, 2);
+		r.index = (unsigned)sqlite3_column_int64(st, 3);
+		rc = session_row(st, 4, &r);
+		if (rc == 0)
+			rc = fn(ud, &r);
+		free(r.uid);
+		if (rc != 0)
+			break;
+	}
+	if (rc == 0 && step != SQLITE_DONE)
+		rc = fail(s, "reading sessions");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_session_request(struct store *s, const struct store_session *key,
+    int request)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, "UPDATE session SET request = ?5 WHERE program = ?1 AND "
+	    "mentor = ?2 AND mentee = ?3 AND idx = ?4", &st);
+	if (rc < 0)
+		return rc;
+	bind_key(st, key);
+	sqlite3_bind_int(st, 5, request);
+	rc = run(s, st, "updating a session");
+	return rc < 0 ? rc : sqlite3_changes(s->db) > 0;
+}
+
+int
+store_session_checkin(struct store *s, const struct store_session *key,
+    int64_t when)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, "UPDATE session SET checkin = ?5 WHERE program = ?1 AND "
+	    "mentor = ?2 AND mentee = ?3 AND idx = ?4 AND checkin = 0", &st);
+	if (rc < 0)
+		return rc;
+	bind_key(st, key);
+	sqlite3_bind_int64(st, 5, when);
+	rc = run(s, st, "recording a check-in");
+	return rc < 0 ? rc : sqlite3_changes(s->db) > 0;
+}
+
+int
+store_pair_paused(struct store *s, const char *program, const char *mentor,
+    const char *mentee)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, "SELECT paused FROM pair WHERE program = ? AND mentor = ? "
+	    "AND mentee = ?", &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, mentor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, mentee, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_column_int(st, 0) != 0;
+	else
+		rc = rc == SQLITE_DONE ? 0 : fail(s, "reading a pair");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_pair_set_paused(struct store *s, const char *program, const char *mentor,
+    const char *mentee, int paused)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, "INSERT OR REPLACE INTO pair VALUES (?,?,?,?)", &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, mentor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, mentee, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 4, paused != 0);
+	return run(s, st, "saving a pair");
 }
 
 int

@@ -52,7 +52,24 @@ struct store_session {
 	int		 sequence;
 	int64_t		 start;		/* 0: no slot */
 	int64_t		 end;
-	int		 state;		/* the engine's code */
+	int		 state;		/* the engine's code (engine.h) */
+	int64_t		 nominal;	/* the cadence's time, UTC */
+	int		 reply[2];	/* mentor's, mentee's: enum att_reply */
+	int		 seen;		/* bit per person: their calendar has
+					   shown the event (1 mentor, 2 mentee) */
+	int		 why;		/* missed: enum att_why */
+	int64_t		 checkin;	/* UTC of the first check-in, 0: none */
+	int		 request;	/* from tandemctl, for the next pass:
+					   STORE_REQ_* */
+	int64_t		 avoid_start;	/* a slot declined: not offered again */
+	int64_t		 avoid_end;
+	int64_t		 decided;	/* UTC of the verdict, 0: none */
+};
+
+enum {
+	STORE_REQ_NONE = 0,
+	STORE_REQ_SKIP = 1,
+	STORE_REQ_RESCHEDULE = 2
 };
 
 /* Insert or replace a session row. */
@@ -62,6 +79,31 @@ int store_session_put(struct store *s, const struct store_session *r);
  * by the caller): 1 found, 0 none, or TANDEM_EIO.  Free r->uid.
  */
 int store_session_get(struct store *s, struct store_session *r);
+
+/*
+ * Call fn for each session row matching the filters (NULL: any), ordered by
+ * program, mentor, mentee and index.  The row is borrowed for the call; a
+ * non-zero return from fn stops and is returned.
+ */
+typedef int (*store_session_fn)(void *ud, const struct store_session *r);
+int store_sessions_each(struct store *s, const char *program,
+    const char *mentor, const char *mentee, store_session_fn fn, void *ud);
+
+/*
+ * Set the request of the row keyed by key's first four fields: 1 done, 0 no
+ * such row, or TANDEM_EIO.
+ */
+int store_session_request(struct store *s, const struct store_session *key,
+    int request);
+/* Record a check-in at when unless one is recorded: 1 recorded, 0 not. */
+int store_session_checkin(struct store *s, const struct store_session *key,
+    int64_t when);
+
+/* Is the pair paused?  1, 0, or TANDEM_EIO. */
+int store_pair_paused(struct store *s, const char *program, const char *mentor,
+    const char *mentee);
+int store_pair_set_paused(struct store *s, const char *program,
+    const char *mentor, const char *mentee, int paused);
 
 struct store_job {
 	int64_t	 id;

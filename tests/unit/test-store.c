@@ -113,6 +113,62 @@ TEST(a_new_store_has_the_schema_and_keeps_sessions_across_opens)
 	cleanup();
 }
 
+static int
+collect(void *ud, const struct store_session *r)
+{
+	char	*acc = ud;
+	char	 one[96];
+
+	snprintf(one, sizeof(one), "%s/%u:%d:%d;", r->mentee, r->index, r->request,
+	    r->reply[1]);
+	strcat(acc, one);
+	return 0;
+}
+
+TEST(rows_are_listed_by_pair_and_requests_and_check_ins_land_once)
+{
+	struct store		*s;
+	struct store_session	 r = row(2), g;
+	char			 acc[512] = "";
+
+	fresh();
+	s = open_ok();
+	r.uid = (char *)"u2";
+	r.reply[1] = 3;
+	r.checkin = 0;
+	ASSERT_EQ(store_session_put(s, &r), 0);
+	r.index = 1;
+	r.uid = (char *)"u1";
+	ASSERT_EQ(store_session_put(s, &r), 0);
+	r.mentee = "ana@corp.example";
+	ASSERT_EQ(store_session_put(s, &r), 0);
+	g = row(2);
+	ASSERT_EQ(store_session_request(s, &g, STORE_REQ_SKIP), 1);
+	g = row(9);
+	ASSERT_EQ(store_session_request(s, &g, STORE_REQ_SKIP), 0);
+	ASSERT_EQ(store_sessions_each(s, NULL, NULL, NULL, collect, acc), 0);
+	ASSERT_STR_EQ(acc, "ana@corp.example/1:0:3;marc.dubois@corp.example/1:0:3;"
+	    "marc.dubois@corp.example/2:1:3;");
+	acc[0] = 0;
+	ASSERT_EQ(store_sessions_each(s, NULL, NULL, "ana@corp.example", collect,
+	    acc), 0);
+	ASSERT_STR_EQ(acc, "ana@corp.example/1:0:3;");
+	g = row(2);
+	ASSERT_EQ(store_session_checkin(s, &g, 1800000000), 1);
+	ASSERT_EQ(store_session_checkin(s, &g, 1800009999), 0);	/* the first stays */
+	ASSERT_EQ(store_session_get(s, &g), 1);
+	ASSERT_EQ(g.checkin, 1800000000);
+	ASSERT_EQ(g.request, STORE_REQ_SKIP);
+	free(g.uid);
+	ASSERT_EQ(store_pair_paused(s, "reverse-2027", "a", "b"), 0);
+	ASSERT_EQ(store_pair_set_paused(s, "reverse-2027", "a", "b", 1), 0);
+	ASSERT_EQ(store_pair_paused(s, "reverse-2027", "a", "b"), 1);
+	ASSERT_EQ(store_pair_set_paused(s, "reverse-2027", "a", "b", 0), 0);
+	ASSERT_EQ(store_pair_paused(s, "reverse-2027", "a", "b"), 0);
+	store_close(s);
+	cleanup();
+}
+
 TEST(a_job_is_queued_once_per_key_and_done_once)
 {
 	struct store		*s;
@@ -254,6 +310,7 @@ TEST(a_file_that_is_not_a_database_or_a_missing_folder_is_named)
 
 TT_MAIN(
 	CASE(a_new_store_has_the_schema_and_keeps_sessions_across_opens),
+	CASE(rows_are_listed_by_pair_and_requests_and_check_ins_land_once),
 	CASE(a_job_is_queued_once_per_key_and_done_once),
 	CASE(a_failed_job_waits_for_its_retry_time),
 	CASE(a_kill_9_keeps_what_was_committed_and_nothing_else),
