@@ -17,6 +17,7 @@
 #include <uv.h>
 
 #include <tandem/tandem.h>
+#include <tandem/engine.h>
 
 #include "log.h"
 #include "timeopt.h"
@@ -31,6 +32,7 @@
 struct daemon {
 	const char		*config_path;
 	struct tandem_config	*cfg;
+	struct tandem_engine	*engine;
 	uv_signal_t		 sighup;
 	uv_signal_t		 sigterm;
 	uv_signal_t		 sigint;
@@ -67,71 +69,28 @@ load(const char *path)
 	return rc < 0 ? NULL : cfg;
 }
 
-/*
- * Read the calendars and negotiate the plan; an unreadable calendar and an
- * unschedulable session are logged as warnings.
- */
-static int
-negotiate(struct tandem_plan *plan)
-{
-	struct tandem_calendars	*cals = NULL;
-	struct tandem_diag	*diag = tandem_diag_new();
-	const struct tandem_session *s;
-	char			 why[512];
-	size_t			 i;
-	int			 rc;
-
-	rc = diag == NULL ? TANDEM_ENOMEM : tandem_calendars_new(&cals);
-	if (rc == 0)
-		rc = tandem_calendars_read(cals, plan, diag);
-	for (i = 0; i < tandem_diag_count(diag); i++)
-		log_warnx("%s", tandem_diag_get(diag, i));
-	if (rc == 0)
-		rc = tandem_plan_negotiate(plan, cals);
-	for (i = 0; rc == 0 && i < tandem_plan_count(plan); i++) {
-		s = tandem_plan_get(plan, i);
-		if (s->status != TANDEM_SESSION_UNSCHEDULABLE)
-			continue;
-		tandem_session_reason(s, why, sizeof(why));
-		log_warnx("%s: %s / %s session %u unschedulable: %s", s->program,
-		    s->mentor, s->mentee, s->index, why);
-	}
-	tandem_calendars_free(cals);
-	tandem_diag_free(diag);
-	return rc;
-}
-
-/* One pass: today, the negotiated plan and a summary per program. */
-static int
-run_once(struct tandem_config *cfg, int64_t now)
+/* A summary per program of the nominal plan at now. */
+static void
+summary(struct tandem_config *cfg, int64_t now)
 {
 	struct tandem_plan	*plan = NULL;
 	const struct tandem_session *s, *next;
 	char			 when[40];
-	size_t			 p, i, n, count, fixed, none;
-	int			 rc;
+	size_t			 p, i, n, count;
 
-	rc = tandem_plan_new(cfg, now, &plan);
-	if (rc == 0)
-		rc = negotiate(plan);
-	if (rc < 0) {
-		log_warnx("plan: %s", tandem_strerror(rc));
-		tandem_plan_free(plan);
-		return rc;
-	}
+	if (tandem_plan_new(cfg, now, &plan) < 0)
+		return;
 	n = tandem_plan_count(plan);
 	for (p = 0; p < tandem_config_program_count(cfg); p++) {
 		const char *name = tandem_config_program_name(cfg, p);
 
 		next = NULL;
-		count = fixed = none = 0;
+		count = 0;
 		for (i = 0; i < n; i++) {
 			s = tandem_plan_get(plan, i);
 			if (strcmp(s->program, name) != 0)
 				continue;
 			count++;
-			fixed += s->status == TANDEM_SESSION_SCHEDULED;
-			none += s->status == TANDEM_SESSION_UNSCHEDULABLE;
 			if (s->status != TANDEM_SESSION_PAST &&
 			    (next == NULL || s->nominal < next->nominal))
 				next = s;
@@ -142,13 +101,75 @@ run_once(struct tandem_config *cfg, int64_t now)
 			continue;
 		}
 		timeopt_format(next->nominal, next->nominal_offset, when, sizeof(when));
-		log_info("program %s: %zu pairs, %zu sessions, next %s (%s / %s); "
-		    "%zu scheduled, %zu unschedulable", name,
-		    tandem_config_pair_count(cfg, p), count, when, next->mentor,
-		    next->mentee, fixed, none);
+		log_info("program %s: %zu pairs, %zu sessions, next %s (%s / %s)",
+		    name, tandem_config_pair_count(cfg, p), count, when,
+		    next->mentor, next->mentee);
 	}
 	tandem_plan_free(plan);
-	return 0;
+}
+
+/* The engine's messages into the daemon's log. */
+static void
+engine_log(void *ud, int level, const char *subsys, const char *msg)
+{
+	(void)ud;
+	if (level <= TANDEM_LOG_ERR)
+		log_warnx("%s: %s", subsys, msg);
+	else if (level <= TANDEM_LOG_WARNING)
+		log_warnx("%s: %s", subsys, msg);
+	else if (level <= TANDEM_LOG_INFO)
+		log_info("%s: %s", subsys, msg);
+	else
+		log_debug("%s: %s", subsys, msg);
+}
+
+/* The engine on loop with the store of d's configuration, or fatal. */
+static void
+engine_open(struct daemon *d, uv_loop_t *loop)
+{
+	struct tandem_diag	*diag = tandem_diag_new();
+	size_t			 i;
+	int			 rc;
+
+	if (diag == NULL)
+		fatalx("out of memory");
+	rc = tandem_engine_new(loop, d->cfg, engine_log, d, &d->engine, diag);
+	for (i = 0; i < tandem_diag_count(diag); i++)
+		log_warnx("%s", tandem_diag_get(diag, i));
+	tandem_diag_free(diag);
+	if (rc < 0)
+		fatalx("%s: cannot open the state store: %s",
+		    tandem_config_state(d->cfg), tandem_strerror(rc));
+}
+
+static void
+once_done(void *ud, int rc)
+{
+	*(int *)ud = rc;
+}
+
+/*
+ * One full pass at now: plan, negotiate, invite, decide, hooks; the loop
+ * runs until the pass's work is over and the engine is closed.
+ */
+static int
+run_once(struct daemon *d, int64_t now)
+{
+	uv_loop_t	loop;
+	int		rc = 1;
+
+	if (uv_loop_init(&loop) != 0)
+		fatalx("uv_loop_init failed");
+	summary(d->cfg, now);
+	engine_open(d, &loop);
+	if (tandem_engine_pass(d->engine, now, once_done, &rc) == 0)
+		uv_run(&loop, UV_RUN_DEFAULT);
+	tandem_engine_close(d->engine, NULL, NULL);
+	d->engine = NULL;
+	uv_run(&loop, UV_RUN_DEFAULT);
+	if (uv_loop_close(&loop) != 0)
+		log_warnx("loop closed with handles open");
+	return rc;
 }
 
 static void
@@ -167,6 +188,7 @@ on_sighup(uv_signal_t *h, int sig)
 		    "previous configuration");
 		return;
 	}
+	tandem_engine_set_config(d->engine, fresh);
 	tandem_config_free(d->cfg);
 	d->cfg = fresh;
 	log_info("configuration reloaded: %zu program(s)",
@@ -185,6 +207,8 @@ on_stop(uv_signal_t *h, int sig)
 	uv_close((uv_handle_t *)&d->sighup, NULL);
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
+	tandem_engine_close(d->engine, NULL, NULL);
+	d->engine = NULL;
 }
 
 static int
@@ -202,6 +226,9 @@ serve(struct daemon *d)
 	uv_signal_start(&d->sighup, on_sighup, SIGHUP);
 	uv_signal_start(&d->sigterm, on_stop, SIGTERM);
 	uv_signal_start(&d->sigint, on_stop, SIGINT);
+	engine_open(d, &loop);
+	if (tandem_engine_start(d->engine) < 0)
+		fatalx("cannot start the engine");
 	log_info("started with %s (%zu program(s))", d->config_path,
 	    tandem_config_program_count(d->cfg));
 	/* Under systemd (Type=notify): ready once the loop is set up. */
@@ -259,7 +286,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "tandemd: %s: configuration OK\n", d.config_path);
 		rc = 0;
 	} else if (once)
-		rc = run_once(d.cfg, now) < 0 ? 1 : 0;
+		rc = run_once(&d, now) < 0 ? 1 : 0;
 	else
 		rc = serve(&d);
 	tandem_config_free(d.cfg);

@@ -104,3 +104,20 @@ att_pair_tick(struct att_pair *a, int64_t now, const struct att_policy *p)
 	a->lapsed = 1;
 	return ATT_EV_LAPSE;
 }
+
+const char *
+att_why_name(int why)
+{
+	switch (why) {
+	case ATT_WHY_DECLINED:
+		return "declined";
+	case ATT_WHY_CANCELLED:
+		return "cancelled";
+	case ATT_WHY_DELETED:
+		return "deleted";
+	case ATT_WHY_NO_CHECKIN:
+		return "no check-in";
+	default:
+		return NULL;
+	}
+}

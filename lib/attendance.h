@@ -61,6 +61,9 @@ struct att_policy {
 	int64_t			lapse_secs;	/* lapse_days in seconds */
 };
 
+/* "declined", "cancelled", "deleted", "no check-in"; NULL for none. */
+const char *att_why_name(int why);
+
 /* The policy of a program. */
 void att_policy_of(const struct program *pg, struct att_policy *p);
 

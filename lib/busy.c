@@ -18,6 +18,7 @@
 
 #include "tandem-int.h"
 #include "busy-int.h"
+#include "watch.h"
 
 struct roots {
 	icalcomponent	**v;
@@ -337,7 +338,11 @@ busy_from_ical(const struct busy_req *req, const char *text,
 	x.floating = req->floating != NULL ? req->floating : x.utc;
 	n0 = set->n;
 	t0 = util_clock_ns();
-	rc = busy_skim(text, req->from, req->to, req->owner, &skimmed);
+	rc = 0;
+	if (req->watch != NULL && req->owner != NULL)
+		rc = watch_scan(text, req->owner, req->watch);
+	if (rc == 0)
+		rc = busy_skim(text, req->from, req->to, req->owner, &skimmed);
 	if (rc == 0)
 		rc = parse(skimmed != NULL ? skimmed : text, &r, &truncated);
 	free(skimmed);

@@ -30,6 +30,8 @@ struct busy {
 	int	kind;
 };
 
+struct watch_set;
+
 struct busy_set {
 	struct busy	*v;
 	size_t		 n;
@@ -53,6 +55,9 @@ struct busy_req {
 					   events count too (holiday feeds mark
 					   theirs transparent) */
 	struct busy_stats *stats;	/* added to when not NULL */
+	struct watch_set *watch;	/* when not NULL (and owner is set):
+					   tandem's own events are added to it
+					   (see watch.h) */
 };
 
 /*

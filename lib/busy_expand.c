@@ -29,6 +29,7 @@
 
 #include "tandem-int.h"
 #include "busy-int.h"
+#include "itip.h"
 #include "tzconv.h"
 
 #define BAD		1	/* a damaged component; why in ctx */
@@ -590,6 +591,10 @@ busy_expand_collect(struct busy_ctx *x, icalcomponent *parent,
 
 	for (ci = icalcomponent_begin_component(parent, kind);
 	    (c = icalcompiter_deref(&ci)) != NULL; icalcompiter_next(&ci)) {
+		/* tandem's own sessions: the engine books them itself. */
+		if (kind == ICAL_VEVENT_COMPONENT &&
+		    itip_is_tandem_uid(icalcomponent_get_uid(c)))
+			continue;
 		rc = read_comp(x, c, what, &k);
 		if (rc == 0)
 			rc = util_grow((void **)&l->v, &l->cap, l->n,

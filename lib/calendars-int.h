@@ -12,6 +12,7 @@
 #include "busy.h"
 #include "model.h"
 #include "source_http.h"
+#include "watch.h"
 
 /* One person's calendar: an (owner, URL) pair. */
 struct cal {
@@ -24,6 +25,7 @@ struct cal {
 	int			 fresh;		/* the feed's body changed */
 	int			 ok;		/* busy holds data */
 	struct busy_set		 busy;		/* merged, for [from, to) */
+	struct watch_set	 watch;		/* tandem's events in it */
 	int64_t			 longest;	/* longest interval of busy */
 	int64_t			 from, to;
 	struct source_http_feed	 feed;

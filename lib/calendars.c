@@ -44,6 +44,7 @@ cal_clear(struct cal *c)
 	free(c->owner);
 	free(c->feed_url);
 	busy_set_free(&c->busy);
+	watch_set_free(&c->watch);
 	source_http_feed_clear(&c->feed);
 }
 
@@ -168,7 +169,7 @@ need_all(struct tandem_calendars *c, const struct tandem_plan *plan)
 	for (i = 0; i < c->n; i++)
 		c->v[i].needed = 0;
 	for (i = 0; i < plan->n && rc == 0; i++) {
-		if (!plan_upcoming(plan, i))
+		if (!plan_upcoming(plan, i) && !plan->it[i].pinned)
 			continue;
 		rc = need(c, plan->it[i].pr->mentor, plan->cfg);
 		if (rc == 0)
@@ -209,10 +210,12 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
     struct tandem_diag *diag)
 {
 	struct busy_set	 set = { NULL, 0, 0 };
+	struct watch_set watch = { NULL, 0, 0 };
 	struct busy_req	 r;
 	int		 rc;
 
 	busy_req_for(c, e, from, to, &r);
+	r.watch = &watch;
 	if (e->is_feed)
 		rc = busy_from_ical(&r, e->feed.body, &set, diag);
 	else
@@ -221,6 +224,7 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 		rc = busy_merge(&set);
 	if (rc < 0) {
 		busy_set_free(&set);
+		watch_set_free(&watch);
 		if (rc == TANDEM_ENOMEM)
 			return rc;
 		e->ok = 0;	/* reported by the source */
@@ -228,6 +232,8 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 	}
 	busy_set_free(&e->busy);
 	e->busy = set;
+	watch_set_free(&e->watch);
+	e->watch = watch;
 	e->longest = longest(&set);
 	e->ok = 1;
 	e->from = from;

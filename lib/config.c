@@ -78,6 +78,7 @@ static const struct keydef program_keys[] = {
 	[PK_AGENDA] = { "agenda", K_PATH, PO(agenda_path), 0, 0, NULL, 0 },
 	[PK_MAX_PER_WEEK] = { "max_per_week", K_INT, PO(max_per_week), 1, 20, "2", 0 },
 	[PK_TENTATIVE] = { "tentative", K_TENTATIVE, PO(tentative_free), 0, 0, "busy", 0 },
+	[PK_HOOK_TIMEOUT] = { "hook_timeout", K_INT, PO(hook_timeout), 1, 3600, "60", 0 },
 	[PK_COUNT_KEYS] = { NULL, 0, 0, 0, 0, NULL, 0 }
 };
 

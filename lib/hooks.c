@@ -28,7 +28,7 @@ struct run {
 	char		*buf;
 	size_t		 len;
 	char		*json;
-	char		*env[9];	/* 8 variables and NULL */
+	char		*env[10];	/* 9 variables and NULL */
 	int		 exited, out_closed, open_handles;
 	int		 proc_init;	/* uv_spawn() initialised proc */
 };
@@ -158,6 +158,8 @@ environment(struct run *r, const struct hook_event *ev)
 	bad |= asprintf(&r->env[n++], "TANDEM_MENTOR=%s", ev->mentor) < 0;
 	bad |= asprintf(&r->env[n++], "TANDEM_MENTEE=%s", ev->mentee) < 0;
 	bad |= asprintf(&r->env[n++], "TANDEM_SESSION=%u", ev->session) < 0;
+	bad |= asprintf(&r->env[n++], "TANDEM_EVENT_ID=%s",
+	    ev->id != NULL ? ev->id : "") < 0;
 	/* TANDEM_START is added by hook_run (it needs formatting). */
 	return bad ? TANDEM_ENOMEM : 0;
 }
@@ -247,7 +249,7 @@ hook_run(uv_loop_t *loop, const char *path, const struct hook_event *ev,
 	r->json = util_strdup(ev->json != NULL ? ev->json : "{}");
 	rc = r->json == NULL ? TANDEM_ENOMEM : environment(r, ev);
 	if (rc == 0)
-		rc = start_var(&r->env[7], ev->start);
+		rc = start_var(&r->env[8], ev->start);
 	if (rc < 0) {
 		r->done = NULL;
 		for (size_t i = 0; i < TANDEM_NELEM(r->env); i++)

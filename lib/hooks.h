@@ -24,6 +24,8 @@ struct hook_event {
 	unsigned	 session;	/* index, 0 when none */
 	int64_t		 start;		/* UTC, 0 when none */
 	const char	*json;		/* the event as one JSON object */
+	const char	*id;		/* TANDEM_EVENT_ID: the same on every
+					   attempt, so a hook can tell a retry */
 };
 
 struct hook_result {

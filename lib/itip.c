@@ -37,6 +37,23 @@ itip_uid(const char *program, const char *mentor, const char *mentee,
 	return uid;
 }
 
+int
+itip_is_tandem_uid(const char *uid)
+{
+	size_t	i;
+
+	if (uid == NULL || strncmp(uid, "tandem-", 7) != 0)
+		return 0;
+	for (i = 7; i < 23; i++)
+		if (!isxdigit((unsigned char)uid[i]))
+			return 0;
+	if (uid[23] != '-' || !isdigit((unsigned char)uid[24]))
+		return 0;
+	for (i = 25; isdigit((unsigned char)uid[i]); i++)
+		;
+	return uid[i] == '@';
+}
+
 /* t as a wall time of tz, with tz set (DST-correct; see tzconv.c). */
 static struct icaltimetype
 wall(int64_t t, icaltimezone *tz)

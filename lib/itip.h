@@ -52,6 +52,12 @@ char *itip_uid(const char *program, const char *mentor, const char *mentee,
     unsigned index, const char *domain);
 
 /*
+ * Does uid have itip_uid()'s form?  The busy layer leaves tandem's own
+ * sessions out of people's busy time: the engine accounts for them.
+ */
+int itip_is_tandem_uid(const char *uid);
+
+/*
  * The message as iCalendar text with CRLF line ends (caller frees): one
  * VCALENDAR with METHOD, the VTIMEZONE of tz, and the VEVENT.  It must pass
  * libical's icalrestriction_check(); when it does not, the reasons go to

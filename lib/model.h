@@ -119,6 +119,7 @@ struct program {
 	int		 lapse_after;
 	int		 lapse_days;
 	char		*hook;
+	int		 hook_timeout;	/* seconds */
 	char		*people_path;
 	char		*pairs_path;
 	char		*agenda_path;

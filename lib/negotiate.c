@@ -75,6 +75,29 @@ cmp_order(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
+static int book(struct who *w, int64_t start, int64_t end, int kind);
+
+/* Sessions whose slot was sent block both people from the start. */
+static int
+book_pins(struct run *r)
+{
+	const struct plan_item	*it;
+	size_t			 i;
+	int			 rc = 0;
+
+	for (i = 0; i < r->p->n && rc == 0; i++) {
+		it = &r->p->it[i];
+		if (!it->pinned)
+			continue;
+		rc = book(who_find(r, it->pr->mentor->email), it->pin_start,
+		    it->pin_end, BUSY_BUSY);
+		if (rc == 0 && strcmp(it->pr->mentor->email, it->pr->mentee->email) != 0)
+			rc = book(who_find(r, it->pr->mentee->email), it->pin_start,
+			    it->pin_end, BUSY_BUSY);
+	}
+	return rc;
+}
+
 static int
 run_init(struct run *r)
 {
@@ -86,10 +109,12 @@ run_init(struct run *r)
 	if (r->order == NULL || r->who == NULL)
 		return TANDEM_ENOMEM;
 	for (i = 0; i < p->n; i++) {
-		if (!plan_upcoming(p, i))
+		if (!plan_upcoming(p, i) && !p->it[i].pinned)
 			continue;
-		r->order[r->norder].t = p->v[i].nominal;
-		r->order[r->norder++].i = i;
+		if (plan_upcoming(p, i)) {
+			r->order[r->norder].t = p->v[i].nominal;
+			r->order[r->norder++].i = i;
+		}
 		r->who[r->nwho++].email = p->it[i].pr->mentor->email;
 		r->who[r->nwho++].email = p->it[i].pr->mentee->email;
 	}
@@ -99,7 +124,7 @@ run_init(struct run *r)
 		if (k == 0 || strcmp(r->who[k - 1].email, r->who[i].email) != 0)
 			r->who[k++] = r->who[i];
 	r->nwho = k;
-	return 0;
+	return book_pins(r);
 }
 
 static void
@@ -113,9 +138,12 @@ run_free(struct run *r)
 	free(r->order);
 }
 
-/* Place [start, end) in w's sessions, keeping them sorted by start. */
+/*
+ * Place [start, end) in w's sessions, keeping them sorted by start.  kind
+ * BUSY_UNAVAILABLE marks a declined slot: it blocks, but is no session.
+ */
 static int
-book(struct who *w, int64_t start, int64_t end)
+book(struct who *w, int64_t start, int64_t end, int kind)
 {
 	size_t	i;
 	int	rc;
@@ -127,9 +155,25 @@ book(struct who *w, int64_t start, int64_t end)
 		w->booked[i] = w->booked[i - 1];
 	w->booked[i].start = start;
 	w->booked[i].end = end;
-	w->booked[i].kind = BUSY_BUSY;
+	w->booked[i].kind = kind;
 	w->n++;
 	return 0;
+}
+
+/* Take out the first interval [start, end) of kind kind. */
+static void
+unbook(struct who *w, int64_t start, int64_t end, int kind)
+{
+	size_t	i;
+
+	for (i = 0; i < w->n; i++)
+		if (w->booked[i].start == start && w->booked[i].end == end &&
+		    w->booked[i].kind == kind) {
+			memmove(&w->booked[i], &w->booked[i + 1],
+			    (w->n - i - 1) * sizeof(*w->booked));
+			w->n--;
+			return;
+		}
 }
 
 /* Monday-based week number of a civil day (day 0, 1970-01-01, a Thursday). */
@@ -152,7 +196,8 @@ cap_ok(void *ud, int person, int64_t start)
 	int	n = 0;
 
 	for (i = 0; i < w->n; i++)
-		n += iso_week(tzconv_local_day(c->tz[person], w->booked[i].start, NULL)) == week;
+		n += w->booked[i].kind == BUSY_BUSY && iso_week(tzconv_local_day(
+		    c->tz[person], w->booked[i].start, NULL)) == week;
 	return n < c->max;
 }
 
@@ -248,6 +293,44 @@ unschedulable(struct tandem_session *s, const struct slots_result *res, int have
 	}
 }
 
+/* A pinned session keeps its slot: it was booked by book_pins(). */
+static void
+keep_pin(struct run *r, size_t i)
+{
+	struct tandem_session	*s = &r->out[i];
+	const struct plan_item	*it = &r->p->it[i];
+
+	s->status = TANDEM_SESSION_SCHEDULED;
+	s->has_slot = 1;
+	s->start = it->pin_start;
+	s->end = it->pin_end;
+	s->start_offset = tzconv_utc_offset(it->pg->tz, it->pin_start);
+	s->score = 0;
+}
+
+/* The slot search of session i, with its declined slot kept out. */
+static int
+search(struct run *r, size_t i, struct slots_req *q, struct capctx *cc,
+    struct slots_result *res)
+{
+	const struct plan_item	*it = &r->p->it[i];
+	int			 avoid = it->avoid_end > it->avoid_start, rc, k;
+
+	for (k = 0; k < 2 && avoid; k++) {
+		rc = book(cc->w[k], it->avoid_start, it->avoid_end, BUSY_UNAVAILABLE);
+		if (rc < 0)
+			return rc;
+	}
+	for (k = 0; k < 2 && avoid; k++) {	/* book() may have moved them */
+		q->who[k].extra = cc->w[k]->booked;
+		q->who[k].nextra = cc->w[k]->n;
+	}
+	rc = slots_find(q, res);
+	for (k = 0; k < 2 && avoid; k++)
+		unbook(cc->w[k], it->avoid_start, it->avoid_end, BUSY_UNAVAILABLE);
+	return rc;
+}
+
 static int
 place(struct run *r, size_t i, negotiate_stop_fn stop, void *ud)
 {
@@ -257,10 +340,14 @@ place(struct run *r, size_t i, negotiate_stop_fn stop, void *ud)
 	struct capctx		 cc;
 	int			 have, rc;
 
+	if (r->p->it[i].pinned && stop == NULL) {
+		keep_pin(r, i);
+		return 0;
+	}
 	have = request(r, i, &q, &cc);
 	memset(&res, 0, sizeof(res));
 	if (have == 3) {
-		rc = slots_find(&q, &res);
+		rc = search(r, i, &q, &cc, &res);
 		if (rc < 0)
 			return rc;
 	}
@@ -276,9 +363,9 @@ place(struct run *r, size_t i, negotiate_stop_fn stop, void *ud)
 	s->end = res.end;
 	s->start_offset = tzconv_utc_offset(q.tz, res.start);
 	s->score = res.score;
-	rc = book(cc.w[0], res.start, res.end);
+	rc = book(cc.w[0], res.start, res.end, BUSY_BUSY);
 	if (rc == 0 && cc.w[1] != cc.w[0])
-		rc = book(cc.w[1], res.start, res.end);
+		rc = book(cc.w[1], res.start, res.end, BUSY_BUSY);
 	return rc;
 }
 

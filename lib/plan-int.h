@@ -21,7 +21,20 @@ struct plan_item {
 	const struct pair	*pr;
 	int32_t			 day;		/* nominal civil day, program zone */
 	int			 minute;	/* nominal minute of day */
+	int			 pinned;	/* the engine keeps the slot sent */
+	int64_t			 pin_start;	/* the pinned slot, UTC */
+	int64_t			 pin_end;
+	int64_t			 avoid_start;	/* a declined slot: not offered */
+	int64_t			 avoid_end;	/* (0, 0: none) */
 };
+
+/*
+ * The engine's word on session i before negotiating: keep the slot it sent
+ * [start, end) (it blocks both people like any placed session), or avoid
+ * the slot [start, end) somebody declined.
+ */
+void plan_pin(struct tandem_plan *p, size_t i, int64_t start, int64_t end);
+void plan_avoid(struct tandem_plan *p, size_t i, int64_t start, int64_t end);
 
 struct tandem_plan {
 	struct tandem_session	*v;

@@ -98,6 +98,7 @@ add_pair(struct tandem_plan *p, const struct program *pg, const struct pair *pr,
 		    TANDEM_SESSION_NOMINAL;
 		s->holiday = holidays_contains(pg->holiday_dates, pg->nholidays,
 		    m->v[i].date);
+		memset(&p->it[p->n - 1], 0, sizeof(p->it[p->n - 1]));
 		p->it[p->n - 1].pg = pg;
 		p->it[p->n - 1].pr = pr;
 		p->it[p->n - 1].day = m->v[i].date;
@@ -217,4 +218,21 @@ tandem_session_status_name(enum tandem_session_status s)
 		return "unschedulable";
 	}
 	return "unknown";
+}
+
+void
+plan_pin(struct tandem_plan *p, size_t i, int64_t start, int64_t end)
+{
+	TANDEM_REQUIRE(i < p->n && start < end);
+	p->it[i].pinned = 1;
+	p->it[i].pin_start = start;
+	p->it[i].pin_end = end;
+}
+
+void
+plan_avoid(struct tandem_plan *p, size_t i, int64_t start, int64_t end)
+{
+	TANDEM_REQUIRE(i < p->n);
+	p->it[i].avoid_start = start;
+	p->it[i].avoid_end = end;
 }

@@ -509,3 +509,71 @@ store_job_retry(struct store *s, int64_t id, int64_t not_before)
 	return update(s, "UPDATE job SET attempts = attempts + 1, not_before = ? "
 	    "WHERE id = ?", not_before, id, "retrying a job");
 }
+
+int
+store_jobs_next(struct store *s, int64_t *when)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, "SELECT MIN(not_before) FROM job WHERE done IS NULL AND "
+	    "kind IN ('outbox', 'hook')", &st);
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL) {
+		*when = sqlite3_column_int64(st, 0);
+		rc = 1;
+	} else
+		rc = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 :
+		    fail(s, "reading jobs");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_sessions_count(struct store *s, const char *program, size_t *counts,
+    size_t n)
+{
+	sqlite3_stmt	*st;
+	int		 rc, state;
+
+	memset(counts, 0, n * sizeof(*counts));
+	rc = prepare(s, "SELECT state, COUNT(*) FROM session WHERE ?1 IS NULL OR "
+	    "program = ?1 GROUP BY state", &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		state = sqlite3_column_int(st, 0);
+		if (state >= 0 && (size_t)state < n)
+			counts[state] = (size_t)sqlite3_column_int64(st, 1);
+	}
+	rc = rc == SQLITE_DONE ? 0 : fail(s, "counting sessions");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_jobs_count(struct store *s, struct store_job_count *c)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	memset(c, 0, sizeof(*c));
+	rc = prepare(s, "SELECT COALESCE(SUM(done IS NULL AND attempts = 0), 0), "
+	    "COALESCE(SUM(done IS NULL AND attempts > 0), 0), "
+	    "COALESCE(SUM(done IS NOT NULL), 0) FROM job", &st);
+	if (rc < 0)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		c->queued = (size_t)sqlite3_column_int64(st, 0);
+		c->retrying = (size_t)sqlite3_column_int64(st, 1);
+		c->done = (size_t)sqlite3_column_int64(st, 2);
+		rc = 0;
+	} else
+		rc = fail(s, "counting jobs");
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -130,7 +130,23 @@ int store_jobs_due(struct store *s, const char *kind, int64_t now, size_t max,
     struct store_job **jobs, size_t *n);
 void store_jobs_free(struct store_job *jobs, size_t n);
 int store_job_finish(struct store *s, int64_t id, int64_t now);
+/* The earliest retry time of an outbox or hook job not done: 1, 0 none. */
+int store_jobs_next(struct store *s, int64_t *when);
 /* A failed attempt: try again at not_before. */
 int store_job_retry(struct store *s, int64_t id, int64_t not_before);
+
+/*
+ * For tandemctl status: counts[state] = the session rows in each engine
+ * state below n (of program, NULL: all).  0 or TANDEM_EIO.
+ */
+int store_sessions_count(struct store *s, const char *program, size_t *counts,
+    size_t n);
+
+struct store_job_count {
+	size_t	queued;		/* not done, never tried */
+	size_t	retrying;	/* not done, failed at least once */
+	size_t	done;		/* carried out, or given up */
+};
+int store_jobs_count(struct store *s, struct store_job_count *c);
 
 #endif

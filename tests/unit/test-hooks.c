@@ -59,7 +59,8 @@ hook(const char *body)
 static const struct hook_event EV = {
 	"missed", "reverse-2027", "lena.vogel@corp.example",
 	"marc.dubois@corp.example", 4, 1805103000,	/* 2027-03-15T09:30:00Z */
-	"{\"event\":\"missed\",\"session\":4}"
+	"{\"event\":\"missed\",\"session\":4}",
+	"missed:tandem-0123456789abcdef-4@corp.example"
 };
 
 static void
@@ -113,6 +114,7 @@ TEST(the_hook_gets_the_event_as_argument_environment_and_json_on_stdin)
 	ASSERT_STR_EQ(args, "1:missed\n");
 	env = slurp("env");
 	ASSERT_STR_EQ(env, "TANDEM_EVENT=missed\n"
+	    "TANDEM_EVENT_ID=missed:tandem-0123456789abcdef-4@corp.example\n"
 	    "TANDEM_MENTEE=marc.dubois@corp.example\n"
 	    "TANDEM_MENTOR=lena.vogel@corp.example\n"
 	    "TANDEM_PAIR=lena.vogel@corp.example/marc.dubois@corp.example\n"

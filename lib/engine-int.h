@@ -1,0 +1,63 @@
+/*
+ * What the engine shares with the files that answer tandemctl's requests
+ * (lib/ctl.c) and carry out its jobs (lib/jobs.c).
+ */
+#ifndef TANDEM_ENGINE_INT_H
+#define TANDEM_ENGINE_INT_H
+
+#include <stdint.h>
+
+#include <uv.h>
+
+#include "tandem/engine.h"
+#include "tandem-int.h"
+#include "model.h"
+#include "store.h"
+
+struct tandem_engine {
+	uv_loop_t			*loop;
+	const struct tandem_config	*cfg;
+	struct store			*store;
+	struct tandem_calendars		*cals;		/* kept between passes */
+	struct tandem_diag		*diag;		/* the store's messages */
+	tandem_log_fn			 log;
+	void				*log_ud;
+	uv_timer_t			 timer;		/* the one schedule timer */
+	uv_timer_t			 work;		/* runs queued work from the loop */
+	int				 open_handles;
+	int				 wall;		/* started: the clock is time() */
+	int				 closing;
+	int				 busy;		/* a pass or its jobs run */
+	int				 again;		/* a pass was asked for meanwhile */
+	int				 hooks_running;
+	int				 pass_rc;	/* the pass's result, for done */
+	int64_t				 now;		/* the clock of the current pass */
+	int64_t				 next_wake;	/* UTC, -1: none */
+	int64_t				 next_due;	/* UTC of the next due moment */
+	tandem_engine_done_fn		 done;
+	void				*done_ud;
+	tandem_engine_closed_fn		 closed;
+	void				*closed_ud;
+};
+
+/*
+ * reconcile.c: one pass's decisions at now, committed to the store with the
+ * jobs they cause; sets e->next_due.  0 or a negative error.
+ */
+int reconcile_pass(struct tandem_engine *e, int64_t now);
+
+/*
+ * jobs.c: carry out the jobs due at now (outbox files synchronously, hooks
+ * on the loop), then call engine_pass_over(e, rc) from the loop.
+ */
+void jobs_run(struct tandem_engine *e, int64_t now, int rc);
+
+/* engine.c: the pass and its jobs are over; rc goes to the pass's caller. */
+void engine_pass_over(struct tandem_engine *e, int rc);
+void engine_finish_close(struct tandem_engine *e);
+
+/* Log through the host's function, printf style. */
+void engine_log(const struct tandem_engine *e, int level, const char *subsys,
+    const char *fmt, ...) TANDEM_PRINTF(4, 5);
+
+#endif

@@ -1,0 +1,160 @@
+/*
+ * queue: messages and hook runs put in the store as jobs (see queue.h).
+ * A message is rendered completely here, at decision time, so that what the
+ * store holds is byte for byte what will be delivered, whatever happens to
+ * the configuration before then.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "queue.h"
+#include "outbox.h"
+#include "tzconv.h"
+
+/* "Lena Vogel" or the address. */
+static const char *
+name_of(const struct person *p)
+{
+	return p->name != NULL && p->name[0] != '\0' ? p->name : p->email;
+}
+
+static void
+itip_of(const struct queue_session *s, int64_t now, char *summary, size_t size,
+    struct itip_session *is)
+{
+	memset(is, 0, sizeof(*is));
+	snprintf(summary, size, "Mentoring: %s and %s (%s, session %u)",
+	    name_of(s->pr->mentor), name_of(s->pr->mentee), s->pg->name, s->index);
+	is->uid = s->uid;
+	is->sequence = s->sequence;
+	is->dtstamp = now;
+	is->start = s->start;
+	is->end = s->end;
+	is->tz = s->pg->tz;
+	is->organizer = s->pg->organizer;
+	is->organizer_cn = s->pg->organizer_cn;
+	is->who[0].email = s->pr->mentor->email;
+	is->who[0].name = s->pr->mentor->name;
+	is->who[1].email = s->pr->mentee->email;
+	is->who[1].name = s->pr->mentee->name;
+	is->summary = summary;
+	is->description = s->pg->agenda;
+}
+
+/* The job kind and payload prefix of the program's transport. */
+static const char *
+transport(const struct program *pg)
+{
+	switch (pg->invite) {
+	case INVITE_OUTBOX:
+		return "outbox";
+	case INVITE_CALDAV:
+		return "caldav";
+	case INVITE_IMIP:
+	case INVITE_BOTH:
+	default:
+		return "imip";
+	}
+}
+
+int
+queue_message(struct tandem_engine *e, const struct queue_session *s,
+    enum itip_method m, int64_t now)
+{
+	struct itip_session	 is;
+	struct outbox_msg	 om;
+	char			 summary[512], key[256];
+	char			*ics = NULL, *eml = NULL, *payload = NULL;
+	const char		*kind = transport(s->pg);
+	size_t			 len;
+	int			 rc;
+
+	itip_of(s, now, summary, sizeof(summary), &is);
+	snprintf(key, sizeof(key), "%s.%d", s->uid, s->sequence);
+	tandem_diag_clear(e->diag);
+	rc = itip_build(&is, m, &ics, e->diag);
+	if (rc < 0)
+		goto out;
+	memset(&om, 0, sizeof(om));
+	om.key = key;
+	om.from_name = s->pg->organizer_cn;
+	om.from_addr = s->pg->organizer + (strncmp(s->pg->organizer, "mailto:", 7)
+	    == 0 ? 7 : 0);
+	om.s = &is;
+	om.tz[0] = s->pr->mentor->tz;
+	om.tz[1] = s->pr->mentee->tz;
+	om.method = m;
+	om.ics = ics;
+	rc = outbox_render(&om, &eml, &len);
+	if (rc < 0)
+		goto out;
+	if (asprintf(&payload, "%s\n%s", s->pg->invite == INVITE_OUTBOX ?
+	    s->pg->outbox : kind, eml) < 0) {
+		payload = NULL;
+		rc = TANDEM_ENOMEM;
+		goto out;
+	}
+	rc = store_job_add(e->store, kind, key, payload, now);
+	if (rc == 1)
+		engine_log(e, TANDEM_LOG_INFO, "SCHED", "%s %s queued (%s)",
+		    m == ITIP_REQUEST ? "REQUEST" : "CANCEL", key, kind);
+out:
+	if (rc < 0)
+		engine_log(e, TANDEM_LOG_ERR, "SCHED", "%s: %s", key,
+		    tandem_diag_count(e->diag) > 0 ? tandem_diag_get(e->diag, 0) :
+		    tandem_strerror(rc));
+	free(payload);
+	free(eml);
+	free(ics);
+	return rc;
+}
+
+static void
+iso(int64_t t, char *buf, size_t size)
+{
+	tzconv_format(icaltimezone_get_utc_timezone(), t, buf, size);
+}
+
+int
+queue_hook(struct tandem_engine *e, const struct queue_session *s,
+    const char *event, const char *key, const char *reason, int64_t now)
+{
+	struct json_object	*o;
+	char			 when[40];
+	char			*payload = NULL;
+	int			 rc;
+
+	if (s->pg->hook == NULL || s->pg->hook[0] == '\0')
+		return 0;
+	o = json_object_new_object();
+	if (o == NULL)
+		return TANDEM_ENOMEM;
+	json_object_object_add(o, "event", json_object_new_string(event));
+	json_object_object_add(o, "id", json_object_new_string(key));
+	json_object_object_add(o, "program", json_object_new_string(s->pg->name));
+	json_object_object_add(o, "mentor", json_object_new_string(s->pr->mentor->email));
+	json_object_object_add(o, "mentee", json_object_new_string(s->pr->mentee->email));
+	json_object_object_add(o, "session", json_object_new_int((int)s->index));
+	if (s->start != 0) {
+		iso(s->start, when, sizeof(when));
+		json_object_object_add(o, "start", json_object_new_string(when));
+		json_object_object_add(o, "start_utc", json_object_new_int64(s->start));
+	}
+	if (reason != NULL)
+		json_object_object_add(o, "reason", json_object_new_string(reason));
+	json_object_object_add(o, "timeout", json_object_new_int(s->pg->hook_timeout));
+	rc = asprintf(&payload, "%s\n%s", s->pg->hook, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0 ?
+	    TANDEM_ENOMEM : 0;
+	json_object_put(o);
+	if (rc < 0)
+		return rc;
+	rc = store_job_add(e->store, "hook", key, payload, now);
+	if (rc == 1)
+		engine_log(e, TANDEM_LOG_INFO, "SCHED", "hook %s queued", key);
+	free(payload);
+	return rc;
+}

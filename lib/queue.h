@@ -1,0 +1,45 @@
+/*
+ * queue: the jobs a pass decides on, built and put in the store (inside the
+ * pass's transaction): an invitation or cancellation as the message that
+ * will be delivered, and a hook run with its event.
+ *
+ * Idempotency keys: "<UID>.<SEQUENCE>" for a message (every message of a
+ * session has a SEQUENCE of its own), "<event>:<UID>" for a session's hook
+ * ("unschedulable:<UID>.<SEQUENCE>", since a session can become
+ * unschedulable again after a move), "lapse:<program>/<mentor>/<mentee>@<t>"
+ * for a lapse by time.
+ */
+#ifndef TANDEM_QUEUE_H
+#define TANDEM_QUEUE_H
+
+#include <stdint.h>
+
+#include "engine-int.h"
+#include "itip.h"
+
+/* One session as a message needs it. */
+struct queue_session {
+	const struct program	*pg;
+	const struct pair	*pr;
+	unsigned		 index;
+	const char		*uid;
+	int			 sequence;
+	int64_t			 start;
+	int64_t			 end;
+};
+
+/*
+ * Queue the REQUEST or CANCEL of s, made at now, for the program's
+ * transport: 1 queued, 0 already queued, or a negative error (reported).
+ */
+int queue_message(struct tandem_engine *e, const struct queue_session *s,
+    enum itip_method m, int64_t now);
+
+/*
+ * Queue the program's hook (none: nothing) for event, keyed by key; reason
+ * may be NULL.  1 queued, 0 known already or no hook, or a negative error.
+ */
+int queue_hook(struct tandem_engine *e, const struct queue_session *s,
+    const char *event, const char *key, const char *reason, int64_t now);
+
+#endif
