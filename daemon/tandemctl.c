@@ -1,22 +1,37 @@
 /*
- * tandemctl: the command-line client.  The commands of this release work on
+ * tandemctl: the command-line client.  validate, plan and explain work on
  * the configuration alone and need no running daemon:
  *
  *   tandemctl [-c FILE] validate
  *   tandemctl [-c FILE] plan [--json] [--now T] [--nominal] [--stats]
  *   tandemctl [-c FILE] explain MENTOR MENTEE INDEX [--now T]
  *
- * Exit codes follow sysexits(3): 0, 64 usage, 65 bad data, 70 internal,
- * 78 configuration errors.
+ * The others ask the running tandemd over its control socket, one request
+ * and one reply (the protocol is in include/tandem/ctl.h), and print what
+ * the daemon says:
+ *
+ *   tandemctl [-c FILE] [--socket PATH] [--program NAME] COMMAND [ARGS]
+ *
+ * Exit codes follow sysexits(3): 0, 64 usage, 65 bad data, 69 no daemon,
+ * 70 internal, 78 configuration errors.
  */
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
 
 #include <tandem/tandem.h>
+#include <tandem/ctl.h>
 
 #include "plan_print.h"
 #include "timeopt.h"
@@ -24,8 +39,12 @@
 #define EX_OK		0
 #define EX_USAGE	64
 #define EX_DATAERR	65
+#define EX_UNAVAILABLE	69
 #define EX_SOFTWARE	70
 #define EX_CONFIG	78
+
+/* How long to wait for the daemon's reply before giving up, in seconds. */
+#define REPLY_TIMEOUT	60
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -36,7 +55,10 @@ struct opts {
 	const char	*command;
 	const char	*args[3];	/* the command's operands */
 	int		 nargs;
+	const char	*socket;	/* --socket: instead of the configuration's */
+	const char	*program;
 	int		 json;
+	int		 csv;
 	int		 nominal;	/* plan: do not read calendars */
 	int		 stats;
 	int		 has_now;
@@ -51,9 +73,25 @@ usage(FILE *f)
 	    "       tandemctl [-c FILE] plan [--json] [--now ISO8601] [--nominal] [--stats]\n"
 	    "       tandemctl [-c FILE] explain MENTOR MENTEE INDEX [--now ISO8601]\n"
 	    "       tandemctl --version\n"
+	    "       tandemctl [-c FILE] [--socket PATH] [--program NAME] COMMAND\n"
+	    "  where COMMAND, answered by the running tandemd, is one of\n"
+	    "       status [--json]\n"
+	    "       pairs [--json]\n"
+	    "       sessions MENTOR MENTEE [--json]\n"
+	    "       checkin MENTOR MENTEE [INDEX]\n"
+	    "       skip MENTOR MENTEE INDEX\n"
+	    "       reschedule MENTOR MENTEE INDEX\n"
+	    "       pause MENTOR MENTEE\n"
+	    "       resume MENTOR MENTEE\n"
+	    "       export [MENTOR MENTEE]\n"
+	    "       report [--csv | --json]\n"
+	    "       reload\n"
 	    "\n"
 	    "  -c, --config FILE  configuration (default %s/tandem/tandem.conf)\n"
+	    "  --socket PATH      the daemon's control socket (default: the config's)\n"
+	    "  --program NAME     the program of a pair that is in several\n"
 	    "  --json             machine-readable output\n"
+	    "  --csv              report: CSV\n"
 	    "  --now T            compute as if the time were T (2027-03-01T10:00Z)\n"
 	    "  --nominal          plan: the cadence only, no calendars read\n"
 	    "  --stats            plan: print where the time went to stderr\n",
@@ -72,8 +110,14 @@ parse_args(int argc, char **argv, struct opts *o)
 
 		if ((strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) && i + 1 < argc)
 			o->config = argv[++i];
+		else if (strcmp(a, "--socket") == 0 && i + 1 < argc)
+			o->socket = argv[++i];
+		else if (strcmp(a, "--program") == 0 && i + 1 < argc)
+			o->program = argv[++i];
 		else if (strcmp(a, "--json") == 0)
 			o->json = 1;
+		else if (strcmp(a, "--csv") == 0)
+			o->csv = 1;
 		else if (strcmp(a, "--nominal") == 0)
 			o->nominal = 1;
 		else if (strcmp(a, "--stats") == 0)
@@ -351,10 +395,199 @@ out:
 	return ex;
 }
 
+/* The request line for the daemon (caller frees), or NULL. */
+static char *
+request(const struct opts *o)
+{
+	json_object	*req = json_object_new_object(), *args;
+	char		*line = NULL;
+	int		 i;
+
+	args = json_object_new_array();
+	if (req == NULL || args == NULL) {
+		json_object_put(req);
+		json_object_put(args);
+		return NULL;
+	}
+	for (i = 0; i < o->nargs; i++)
+		json_object_array_add(args, json_object_new_string(o->args[i]));
+	json_object_object_add(req, "cmd", json_object_new_string(o->command));
+	json_object_object_add(req, "args", args);
+	json_object_object_add(req, "program",
+	    o->program ? json_object_new_string(o->program) : NULL);
+	json_object_object_add(req, "json", json_object_new_boolean(o->json));
+	json_object_object_add(req, "csv", json_object_new_boolean(o->csv));
+	if (asprintf(&line, "%s\n", json_object_to_json_string_ext(req,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
+		line = NULL;
+	json_object_put(req);
+	return line;
+}
+
+/* A connected socket to path, or -1 with errno set. */
+static int
+dial(const char *path)
+{
+	struct sockaddr_un	sun;
+	struct timeval		tv = { REPLY_TIMEOUT, 0 };
+	int			fd, saved;
+
+	if (strlen(path) >= sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+/* Send line and read the reply to the end: 0, or -1 with errno set. */
+static int
+exchange(int fd, const char *line, char **reply)
+{
+	size_t	 off = 0, len = strlen(line), cap = 0;
+	ssize_t	 n;
+	char	*buf = NULL, *grown;
+
+	for (; off < len; off += (size_t)n) {
+		n = send(fd, line + off, len - off, MSG_NOSIGNAL);
+		if (n < 0 && errno != EINTR)
+			return -1;
+		if (n < 0)
+			n = 0;
+	}
+	for (off = 0;; off += (size_t)n) {
+		if (cap - off < 4096) {
+			cap = cap ? cap * 2 : 65536;
+			grown = realloc(buf, cap);
+			if (grown == NULL)
+				break;
+			buf = grown;
+		}
+		n = recv(fd, buf + off, cap - off - 1, 0);
+		if (n == 0) {
+			buf[off] = '\0';
+			*reply = buf;
+			return 0;
+		}
+		if (n < 0 && errno != EINTR)
+			break;
+		if (n < 0)
+			n = 0;
+	}
+	free(buf);
+	return -1;
+}
+
+/* text on stderr, each line as "tandemctl: line". */
+static void
+print_err(const char *text)
+{
+	const char	*nl;
+
+	for (; *text != '\0'; text = nl + 1) {
+		nl = strchr(text, '\n');
+		if (nl == NULL) {
+			fprintf(stderr, "tandemctl: %s\n", text);
+			return;
+		}
+		fprintf(stderr, "tandemctl: %.*s\n", (int)(nl - text), text);
+	}
+}
+
+/* Print what the daemon said: its exit status, or EX_SOFTWARE. */
+static int
+print_reply(const char *path, const char *text)
+{
+	json_object	*rep = json_tokener_parse(text), *ex, *out, *err;
+	int		 rc;
+
+	if (!json_object_object_get_ex(rep, "exit", &ex) ||
+	    !json_object_object_get_ex(rep, "out", &out) ||
+	    !json_object_object_get_ex(rep, "err", &err) ||
+	    !json_object_is_type(ex, json_type_int)) {
+		fprintf(stderr, "tandemctl: %s: the reply is not understood\n", path);
+		json_object_put(rep);
+		return EX_SOFTWARE;
+	}
+	fputs(json_object_get_string(out), stdout);
+	print_err(json_object_get_string(err));
+	rc = json_object_get_int(ex);
+	if (fflush(stdout) != 0)
+		rc = EX_SOFTWARE;
+	json_object_put(rep);
+	return rc;
+}
+
+/* A command the daemon answers: ask it and print its reply. */
+static int
+cmd_remote(const struct opts *o)
+{
+	char	*path = NULL, *line = NULL, *reply = NULL;
+	int	 fd = -1, ex, rc;
+
+	if (o->socket != NULL)
+		path = strdup(o->socket);
+	else {
+		rc = tandem_ctl_socket_path(o->config, &path);
+		if (rc < 0) {
+			fprintf(stderr, "tandemctl: %s: cannot read: %s\n",
+			    o->config, tandem_strerror(rc));
+			return EX_CONFIG;
+		}
+	}
+	line = request(o);
+	ex = EX_SOFTWARE;
+	if (path == NULL || line == NULL)
+		goto out;
+	ex = EX_UNAVAILABLE;
+	fd = dial(path);
+	if (fd < 0) {
+		fprintf(stderr, "tandemctl: cannot reach tandemd at %s: %s\n", path,
+		    strerror(errno));
+		goto out;
+	}
+	if (exchange(fd, line, &reply) < 0) {
+		fprintf(stderr, "tandemctl: no reply from tandemd at %s: %s\n", path,
+		    errno == EAGAIN ? "timed out" : strerror(errno));
+		goto out;
+	}
+	if (reply[0] == '\0') {
+		fprintf(stderr, "tandemctl: tandemd at %s closed the connection "
+		    "without a reply\n", path);
+		goto out;
+	}
+	ex = print_reply(path, reply);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(reply);
+	free(line);
+	free(path);
+	return ex;
+}
+
+static const char *const remote[] = {
+	"status", "pairs", "sessions", "checkin", "skip", "reschedule", "pause",
+	"resume", "export", "report", "reload"
+};
+
 int
 main(int argc, char **argv)
 {
 	struct opts	o;
+	size_t		i;
 
 	if (parse_args(argc, argv, &o) < 0) {
 		usage(stderr);
@@ -366,6 +599,9 @@ main(int argc, char **argv)
 		return cmd_plan(&o);
 	if (strcmp(o.command, "explain") == 0)
 		return cmd_explain(&o);
+	for (i = 0; i < sizeof(remote) / sizeof(remote[0]); i++)
+		if (strcmp(o.command, remote[i]) == 0)
+			return cmd_remote(&o);
 	fprintf(stderr, "tandemctl: unknown command \"%s\"\n", o.command);
 	usage(stderr);
 	return EX_USAGE;

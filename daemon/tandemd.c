@@ -19,6 +19,7 @@
 #include <tandem/tandem.h>
 #include <tandem/engine.h>
 
+#include "control.h"
 #include "log.h"
 #include "timeopt.h"
 
@@ -33,6 +34,7 @@ struct daemon {
 	const char		*config_path;
 	struct tandem_config	*cfg;
 	struct tandem_engine	*engine;
+	struct control		*control;
 	uv_signal_t		 sighup;
 	uv_signal_t		 sigterm;
 	uv_signal_t		 sigint;
@@ -172,29 +174,65 @@ run_once(struct daemon *d, int64_t now)
 	return rc;
 }
 
-static void
-on_sighup(uv_signal_t *h, int sig)
+/*
+ * Load the configuration again and run it; a bad one is rejected and the
+ * running one kept.  SIGHUP and "tandemctl reload" both come here; what is
+ * logged is also said on out and err for tandemctl when they are not NULL.
+ * 0, or EX_CONFIG for a rejected configuration.
+ */
+static int
+reload(void *ud, FILE *out, FILE *err)
 {
-	struct daemon		*d = h->data;
-	struct tandem_config	*fresh;
+	struct daemon		*d = ud;
+	struct tandem_config	*fresh = NULL;
+	struct tandem_diag	*diag = tandem_diag_new();
+	size_t			 i, n;
+	int			 rc;
 
-	(void)sig;
-	log_info("SIGHUP: reloading %s", d->config_path);
+	if (diag == NULL)
+		fatalx("out of memory");
 	(void)sd_notify(0, "RELOADING=1\nSTATUS=reloading");
-	fresh = load(d->config_path);
-	if (fresh == NULL) {
+	rc = tandem_config_load(d->config_path, &fresh, diag);
+	for (i = 0; i < tandem_diag_count(diag); i++) {
+		log_warnx("%s", tandem_diag_get(diag, i));
+		if (err != NULL)
+			fprintf(err, "%s\n", tandem_diag_get(diag, i));
+	}
+	tandem_diag_free(diag);
+	if (rc < 0) {
+		if (rc != TANDEM_ECONFIG)
+			log_warnx("%s: %s", d->config_path, tandem_strerror(rc));
+		if (err != NULL && rc != TANDEM_ECONFIG)
+			fprintf(err, "%s: %s\n", d->config_path, tandem_strerror(rc));
 		log_warnx("reload failed; keeping the running configuration");
+		if (err != NULL)
+			fprintf(err, "reload failed; keeping the running configuration\n");
 		(void)sd_notify(0, "READY=1\nSTATUS=reload failed; running the "
 		    "previous configuration");
-		return;
+		return EX_CONFIG;
 	}
+	if (strcmp(tandem_config_socket(fresh), tandem_config_socket(d->cfg)) != 0)
+		log_warnx("the control socket stays at %s until tandemd restarts",
+		    tandem_config_socket(d->cfg));
 	tandem_engine_set_config(d->engine, fresh);
 	tandem_config_free(d->cfg);
 	d->cfg = fresh;
-	log_info("configuration reloaded: %zu program(s)",
-	    tandem_config_program_count(fresh));
-	(void)sd_notifyf(0, "READY=1\nSTATUS=%zu program(s)",
-	    tandem_config_program_count(fresh));
+	n = tandem_config_program_count(fresh);
+	log_info("configuration reloaded: %zu program(s)", n);
+	if (out != NULL)
+		fprintf(out, "configuration reloaded: %zu program(s)\n", n);
+	(void)sd_notifyf(0, "READY=1\nSTATUS=%zu program(s)", n);
+	return 0;
+}
+
+static void
+on_sighup(uv_signal_t *h, int sig)
+{
+	struct daemon	*d = h->data;
+
+	(void)sig;
+	log_info("SIGHUP: reloading %s", d->config_path);
+	(void)reload(d, NULL, NULL);
 }
 
 static void
@@ -207,6 +245,9 @@ on_stop(uv_signal_t *h, int sig)
 	uv_close((uv_handle_t *)&d->sighup, NULL);
 	uv_close((uv_handle_t *)&d->sigterm, NULL);
 	uv_close((uv_handle_t *)&d->sigint, NULL);
+	/* No request may reach the engine once it closes. */
+	control_close(d->control);
+	d->control = NULL;
 	tandem_engine_close(d->engine, NULL, NULL);
 	d->engine = NULL;
 }
@@ -219,6 +260,8 @@ serve(struct daemon *d)
 
 	if (uv_loop_init(&loop) != 0)
 		fatalx("uv_loop_init failed");
+	/* A tandemctl gone before its reply must not kill the daemon. */
+	signal(SIGPIPE, SIG_IGN);
 	uv_signal_init(&loop, &d->sighup);
 	uv_signal_init(&loop, &d->sigterm);
 	uv_signal_init(&loop, &d->sigint);
@@ -227,6 +270,9 @@ serve(struct daemon *d)
 	uv_signal_start(&d->sigterm, on_stop, SIGTERM);
 	uv_signal_start(&d->sigint, on_stop, SIGINT);
 	engine_open(d, &loop);
+	/* Before the engine starts: a second tandemd stops here. */
+	d->control = control_open(&loop, tandem_config_socket(d->cfg), d->engine,
+	    reload, d);
 	if (tandem_engine_start(d->engine) < 0)
 		fatalx("cannot start the engine");
 	log_info("started with %s (%zu program(s))", d->config_path,

@@ -125,8 +125,9 @@ expect_error "holidays file that cannot be read" "$d" tandem.conf \
 d=$(example_copy hook)
 printf '#!/bin/sh\nexit 0\n' >"$d/escalate"
 chmod 644 "$d/escalate"
-printf '%s\n' 'hook        = escalate' >>"$d/tandem.conf"
-expect_error "hook that is not executable" "$d" tandem.conf "$(lines "$d/tandem.conf")" \
+edit "$d/tandem.conf" 's|^hook .*|hook        = escalate|'
+expect_error "hook that is not executable" "$d" tandem.conf \
+    "$(line_of "$d/tandem.conf" '^hook ')" \
     "hook: $d/escalate is not an executable file"
 
 # --- several mistakes at once -----------------------------------------------------
