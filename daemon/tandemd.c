@@ -260,8 +260,6 @@ serve(struct daemon *d)
 
 	if (uv_loop_init(&loop) != 0)
 		fatalx("uv_loop_init failed");
-	/* A tandemctl gone before its reply must not kill the daemon. */
-	signal(SIGPIPE, SIG_IGN);
 	uv_signal_init(&loop, &d->sighup);
 	uv_signal_init(&loop, &d->sigterm);
 	uv_signal_init(&loop, &d->sigint);
@@ -321,6 +319,11 @@ main(int argc, char **argv)
 			return strcmp(argv[i], "-h") == 0 ? 0 : EX_USAGE;
 		}
 	}
+	/*
+	 * A hook that exits without reading its stdin, or a tandemctl gone
+	 * before its reply, must not kill the daemon: writes fail with EPIPE.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	log_init(foreground || test || once, "tandemd");
 	log_setverbose(verbose);
 	d.cfg = load(d.config_path);

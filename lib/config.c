@@ -22,9 +22,6 @@
 #ifndef TANDEM_DEFAULT_STATE
 #define TANDEM_DEFAULT_STATE	"/var/lib/tandem/state.db"
 #endif
-#ifndef TANDEM_DEFAULT_SOCKET
-#define TANDEM_DEFAULT_SOCKET	"/run/tandem/tandemd.sock"
-#endif
 
 #define PO(f)	offsetof(struct program, f)
 #define SO(f)	offsetof(struct server, f)

@@ -23,11 +23,6 @@
 #include "ini.h"
 #include "tzconv.h"
 
-/* The same default as lib/config.c's, overridable the same way. */
-#ifndef TANDEM_DEFAULT_SOCKET
-#define TANDEM_DEFAULT_SOCKET	"/run/tandem/tandemd.sock"
-#endif
-
 #define F_JSON	1	/* --json is allowed */
 #define F_CSV	2	/* --csv is allowed */
 

@@ -54,6 +54,8 @@ status_json(struct ctl *c, const size_t *states, size_t nstates,
 	json_object_object_add(j, "retrying",
 	    json_object_new_int64((int64_t)jobs->retrying));
 	json_object_object_add(j, "done", json_object_new_int64((int64_t)jobs->done));
+	json_object_object_add(j, "given_up",
+	    json_object_new_int64((int64_t)jobs->given_up));
 	json_object_object_add(o, "config", json_object_new_string(c->cfg->path));
 	json_object_object_add(o, "state", json_object_new_string(c->cfg->state));
 	json_object_object_add(o, "programs",
@@ -107,9 +109,9 @@ status_text(struct ctl *c, const size_t *states, size_t nstates,
 	for (i = 1; i < nstates; i++)
 		fprintf(c->out, "%s %zu %s", i > 1 ? "," : "", states[i],
 		    tandem_engine_state_name((int)i));
-	fprintf(c->out, "\njobs       %zu queued, %zu waiting to retry, %zu done "
-	    "or given up\nnext wake  %s\n", jobs->queued, jobs->retrying,
-	    jobs->done, wake);
+	fprintf(c->out, "\njobs       %zu queued, %zu waiting to retry, %zu done, "
+	    "%zu given up\nnext wake  %s\n", jobs->queued, jobs->retrying,
+	    jobs->done, jobs->given_up, wake);
 	return 0;
 }
 

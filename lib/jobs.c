@@ -48,7 +48,7 @@ failed(struct tandem_engine *e, const struct store_job *j, const char *why)
 	if (j->attempts + 1 >= JOBS_MAX_ATTEMPTS) {
 		engine_log(e, TANDEM_LOG_ERR, "JOBS", "%s %s: %s; giving up after "
 		    "%d attempts", j->kind, j->key, why, j->attempts + 1);
-		rc = store_job_finish(e->store, j->id, e->now);
+		rc = store_job_give_up(e->store, j->id, e->now);
 	} else {
 		engine_log(e, TANDEM_LOG_WARNING, "JOBS", "%s %s: %s; retry in %lld s",
 		    j->kind, j->key, why, (long long)backoff(j->attempts));

@@ -140,6 +140,11 @@ struct server {
 	char	*ca_file;
 };
 
+/* [daemon] socket when not given: tandemd's and tandemctl's default. */
+#ifndef TANDEM_DEFAULT_SOCKET
+#define TANDEM_DEFAULT_SOCKET	"/run/tandem/tandemd.sock"
+#endif
+
 struct tandem_config {
 	char		*path;
 	char		*dir;

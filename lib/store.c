@@ -36,7 +36,8 @@ static const char *const migrations[STORE_SCHEMA] = {
 	"CREATE TABLE job ("
 	"  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, key TEXT NOT NULL UNIQUE,"
 	"  payload TEXT NOT NULL, queued INTEGER NOT NULL, done INTEGER,"
-	"  attempts INTEGER NOT NULL DEFAULT 0, not_before INTEGER NOT NULL);"
+	"  attempts INTEGER NOT NULL DEFAULT 0, not_before INTEGER NOT NULL,"
+	"  failed INTEGER NOT NULL DEFAULT 0);"
 	"CREATE INDEX job_due ON job (kind, done, not_before);"
 	"CREATE TABLE source ("
 	"  owner TEXT NOT NULL, url TEXT NOT NULL, etag TEXT, last_modified TEXT,"
@@ -504,6 +505,13 @@ store_job_finish(struct store *s, int64_t id, int64_t now)
 }
 
 int
+store_job_give_up(struct store *s, int64_t id, int64_t now)
+{
+	return update(s, "UPDATE job SET done = ?, failed = 1, attempts = "
+	    "attempts + 1 WHERE id = ?", now, id, "giving up a job");
+}
+
+int
 store_job_retry(struct store *s, int64_t id, int64_t not_before)
 {
 	return update(s, "UPDATE job SET attempts = attempts + 1, not_before = ? "
@@ -563,7 +571,8 @@ store_jobs_count(struct store *s, struct store_job_count *c)
 	memset(c, 0, sizeof(*c));
 	rc = prepare(s, "SELECT COALESCE(SUM(done IS NULL AND attempts = 0), 0), "
 	    "COALESCE(SUM(done IS NULL AND attempts > 0), 0), "
-	    "COALESCE(SUM(done IS NOT NULL), 0) FROM job", &st);
+	    "COALESCE(SUM(done IS NOT NULL AND failed = 0), 0), "
+	    "COALESCE(SUM(failed), 0) FROM job", &st);
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(st);
@@ -571,6 +580,7 @@ store_jobs_count(struct store *s, struct store_job_count *c)
 		c->queued = (size_t)sqlite3_column_int64(st, 0);
 		c->retrying = (size_t)sqlite3_column_int64(st, 1);
 		c->done = (size_t)sqlite3_column_int64(st, 2);
+		c->given_up = (size_t)sqlite3_column_int64(st, 3);
 		rc = 0;
 	} else
 		rc = fail(s, "counting jobs");

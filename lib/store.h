@@ -130,6 +130,8 @@ int store_jobs_due(struct store *s, const char *kind, int64_t now, size_t max,
     struct store_job **jobs, size_t *n);
 void store_jobs_free(struct store_job *jobs, size_t n);
 int store_job_finish(struct store *s, int64_t id, int64_t now);
+/* The last attempt failed: done, but marked failed (status shows it). */
+int store_job_give_up(struct store *s, int64_t id, int64_t now);
 /* The earliest retry time of an outbox or hook job not done: 1, 0 none. */
 int store_jobs_next(struct store *s, int64_t *when);
 /* A failed attempt: try again at not_before. */
@@ -145,7 +147,8 @@ int store_sessions_count(struct store *s, const char *program, size_t *counts,
 struct store_job_count {
 	size_t	queued;		/* not done, never tried */
 	size_t	retrying;	/* not done, failed at least once */
-	size_t	done;		/* carried out, or given up */
+	size_t	done;		/* carried out */
+	size_t	given_up;	/* failed every attempt */
 };
 int store_jobs_count(struct store *s, struct store_job_count *c);
 

@@ -60,6 +60,10 @@ typedef void (*tandem_log_fn)(void *ud, int level, const char *subsys,
 struct tandem_engine;
 
 /*
+ * The host must ignore SIGPIPE (as libuv's own documentation asks): a hook
+ * that exits without reading its standard input makes the engine's write
+ * fail with EPIPE, which would otherwise kill the process.
+ *
  * An engine for cfg on loop, with the store at the configuration's
  * [daemon] state path (created when missing).  cfg is borrowed and must
  * outlive the engine or be replaced with tandem_engine_set_config().

@@ -121,6 +121,7 @@ int									\
 main(int argc, char **argv)						\
 {									\
 	static const struct tt_case tt_cases[] = { __VA_ARGS__ };	\
+	signal(SIGPIPE, SIG_IGN);	/* as a libuv host must */	\
 	return tt_run(tt_cases, sizeof(tt_cases) / sizeof(tt_cases[0]), argc, argv); \
 }
 
