@@ -35,6 +35,8 @@ struct ctl {
 	FILE				*out;
 	FILE				*err;
 	size_t				 diag_mark;	/* the store's messages before */
+	int				 new_rows;	/* a session not invited yet
+							   gets a row (skip) */
 };
 
 /* A pair of the configuration, with its program. */

@@ -20,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "ctl-int.h"
+#include "tandem/plan.h"
 #include "ini.h"
 #include "tzconv.h"
 
@@ -282,6 +283,37 @@ session_key(const struct ctl_pair *p, unsigned index, struct store_session *r)
 	r->index = index;
 }
 
+/*
+ * A session tandem has not invited yet (beyond the horizon) has no row: one
+ * is made, in no state, when the plan has that session, so that a request
+ * can be recorded for it.  1 made, 0 no such session, or an error.
+ */
+static int
+new_row(struct ctl *c, const struct ctl_pair *p, struct store_session *r)
+{
+	struct tandem_plan		*plan = NULL;
+	const struct tandem_session	*s;
+	size_t				 i;
+	int				 rc;
+
+	rc = tandem_plan_new(c->e->cfg, c->now, &plan);
+	for (i = 0; rc == 0 && i < tandem_plan_count(plan); i++) {
+		s = tandem_plan_get(plan, i);
+		if (strcmp(s->program, r->program) != 0 || strcmp(s->mentor,
+		    r->mentor) != 0 || strcmp(s->mentee, r->mentee) != 0 ||
+		    s->index != r->index)
+			continue;
+		r->uid = engine_uid(p->pg, r->mentor, r->mentee, r->index);
+		r->nominal = s->nominal;
+		r->state = TANDEM_ENGINE_NONE;
+		rc = r->uid == NULL ? TANDEM_ENOMEM : store_session_put(c->e->store, r);
+		rc = rc < 0 ? rc : 1;
+		break;
+	}
+	tandem_plan_free(plan);
+	return rc;
+}
+
 /* Read session index of p into r (free r->uid): 0 or the exit status. */
 static int
 get_row(struct ctl *c, const struct ctl_pair *p, unsigned index,
@@ -291,6 +323,8 @@ get_row(struct ctl *c, const struct ctl_pair *p, unsigned index,
 
 	session_key(p, index, r);
 	rc = store_session_get(c->e->store, r);
+	if (rc == 0 && c->new_rows)
+		rc = new_row(c, p, r);
 	if (rc < 0)
 		return ctl_internal(c, rc);
 	if (rc == 0)
@@ -408,6 +442,7 @@ ask(struct ctl *c, int request)
 	int			ex, rc;
 
 	memset(&r, 0, sizeof(r));
+	c->new_rows = request == STORE_REQ_SKIP;
 	ex = pair_row(c, &p, &r);
 	if (ex != 0)
 		goto out;

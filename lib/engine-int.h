@@ -56,6 +56,10 @@ void jobs_run(struct tandem_engine *e, int64_t now, int rc);
 void engine_pass_over(struct tandem_engine *e, int rc);
 void engine_finish_close(struct tandem_engine *e);
 
+/* The stable UID of a session (itip_uid() with the organizer's domain). */
+char *engine_uid(const struct program *pg, const char *mentor,
+    const char *mentee, unsigned index);
+
 /* Log through the host's function, printf style. */
 void engine_log(const struct tandem_engine *e, int level, const char *subsys,
     const char *fmt, ...) TANDEM_PRINTF(4, 5);

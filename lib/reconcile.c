@@ -121,6 +121,13 @@ domain_of(const struct program *pg)
 	return at != NULL && at[1] != '\0' ? at + 1 : "tandem.invalid";
 }
 
+char *
+engine_uid(const struct program *pg, const char *mentor, const char *mentee,
+    unsigned index)
+{
+	return itip_uid(pg->name, mentor, mentee, index, domain_of(pg));
+}
+
 /* Fill x->v[i] from the plan and the stored row (if any). */
 static int
 load_slot(struct pass *x, size_t i)
@@ -139,7 +146,7 @@ load_slot(struct pass *x, size_t i)
 	sl->r = found != NULL ? *found : key;
 	sl->has = found != NULL;
 	sl->uid = found != NULL ? util_strdup(found->uid) :
-	    itip_uid(it->pg->name, s->mentor, s->mentee, s->index, domain_of(it->pg));
+	    engine_uid(it->pg, s->mentor, s->mentee, s->index);
 	if (sl->uid == NULL)
 		return TANDEM_ENOMEM;
 	sl->r.uid = sl->uid;

@@ -356,7 +356,16 @@ TEST(skip_and_reschedule)
 	ask("{\"cmd\":\"skip\",\"args\":[\"" PRIYA "\",\"" JAMES "\",\"3\"]}", T0);
 	ASSERT_EQ(ex, 0);
 	ASSERT_CONTAINS(out, "is already skipped");
+	/* Session 9, beyond the horizon, has no row yet: one is made for it. */
 	ask("{\"cmd\":\"skip\",\"args\":[\"" PRIYA "\",\"" JAMES "\",\"9\"]}", T0);
+	ASSERT_EQ(ex, 0);
+	ASSERT_EQ(get("alpha", PRIYA, JAMES, 9).request, STORE_REQ_SKIP);
+	ASSERT_EQ(get("alpha", PRIYA, JAMES, 9).state, TANDEM_ENGINE_NONE);
+	/* Only skip makes a row; the series has no session 40. */
+	ask("{\"cmd\":\"reschedule\",\"args\":[\"" PRIYA "\",\"" JAMES "\",\"10\"]}",
+	    T0);
+	ASSERT_EQ(ex, 65);
+	ask("{\"cmd\":\"skip\",\"args\":[\"" PRIYA "\",\"" JAMES "\",\"40\"]}", T0);
 	ASSERT_EQ(ex, 65);
 	ask("{\"cmd\":\"skip\",\"args\":[\"" PRIYA "\",\"" JAMES "\",\"x\"]}", T0);
 	ASSERT_EQ(ex, 64);
