@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,25 @@ attachment(const char *ics)
 	return GMIME_OBJECT(p);
 }
 
+/*
+ * A boundary made from the job's key, not GMime's random one, so that the
+ * same message renders to the same bytes (tests compare them; a re-render
+ * after a crash is identical).
+ */
+static void
+boundary(GMimeMultipart *mp, const char *kind, const char *key)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;	/* FNV-1a */
+	char		b[64];
+
+	for (; *key != '\0'; key++) {
+		h ^= (unsigned char)*key;
+		h *= 0x100000001b3ULL;
+	}
+	snprintf(b, sizeof(b), "=-tandem-%s-%016llx", kind, (unsigned long long)h);
+	g_mime_multipart_set_boundary(mp, b);
+}
+
 static GMimeObject *
 body(const struct outbox_msg *m, const char *plain)
 {
@@ -92,6 +112,8 @@ body(const struct outbox_msg *m, const char *plain)
 	GMimeMultipart	*alt = g_mime_multipart_new_with_subtype("alternative");
 	GMimeObject	*part;
 
+	boundary(mixed, "mixed", m->key);
+	boundary(alt, "alt", m->key);
 	part = text_part("plain", plain);
 	g_mime_multipart_add(alt, part);
 	g_object_unref(part);

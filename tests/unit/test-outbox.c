@@ -178,6 +178,23 @@ TEST(a_cancel_says_so_in_subject_and_method)
 	free(ics);
 }
 
+TEST(the_same_message_renders_to_the_same_bytes_and_another_key_differs)
+{
+	char	*a = NULL, *b = NULL, *c = NULL;
+
+	setup(ITIP_REQUEST);
+	ASSERT_EQ(outbox_render(&M, &a, NULL), 0);
+	ASSERT_EQ(outbox_render(&M, &b, NULL), 0);
+	ASSERT_STR_EQ(a, b);		/* no random MIME boundary */
+	M.key = "another-key";
+	ASSERT_EQ(outbox_render(&M, &c, NULL), 0);
+	ASSERT_TRUE(strcmp(a, c) != 0);
+	free(a);
+	free(b);
+	free(c);
+	free(ics);
+}
+
 static int
 count_files(const char *dir)
 {
@@ -226,6 +243,7 @@ TT_MAIN(
 	CASE(the_text_gives_each_attendee_the_time_in_their_own_zone),
 	CASE(headers_and_lines_are_what_a_mail_server_expects),
 	CASE(a_cancel_says_so_in_subject_and_method),
+	CASE(the_same_message_renders_to_the_same_bytes_and_another_key_differs),
 	CASE(the_folder_gets_each_message_once_and_never_a_half_file),
 	CASE(an_unwritable_folder_is_reported_by_name)
 )
