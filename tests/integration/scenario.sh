@@ -92,15 +92,32 @@ check "a declined session is missed: the hook fires once" [ "$(hooks missed)" -e
 check "for session 1" grep -q "^missed missed:$s1 1\$" "$log"
 check "one miss is no lapse" [ "$(hooks lapse)" -eq 0 ]
 
-# Step 5: session 2 declined after its start: the second miss in a row.
+# Step 5: a new meeting in Lena's calendar over session 2 moves it.
 s2=$(uid 2)
-marc_says "$s2" 0 DECLINED
+check "session 2 was sent for 11:15 Berlin" \
+	[ "$(dtstart "$s2.0")" = "DTSTART;TZID=Europe/Berlin:20270201T111500" ]
+{
+	sed '$d' "$ex/calendars/lena.ics"
+	printf 'BEGIN:VEVENT\r\nUID:board-review@corp.example\r\n'
+	printf 'DTSTAMP:20270115T000000Z\r\nDTSTART:20270201T100000Z\r\n'
+	printf 'DTEND:20270201T120000Z\r\nSUMMARY:Board review\r\nEND:VEVENT\r\n'
+	printf 'END:VCALENDAR\r\n'
+} >"$tmp/lena.ics"
+mv "$tmp/lena.ics" "$ex/calendars/lena.ics"
+once 2027-01-20T08:00Z
+check "a new conflict before the session sends an update with SEQUENCE 1" \
+	grep -q '^SEQUENCE:1' "$out/$s2.1.eml"
+check "after the new meeting (13:00 Berlin) and the 10-minute buffer, on the quarter hour" \
+	[ "$(dtstart "$s2.1")" = "DTSTART;TZID=Europe/Berlin:20270201T131500" ]
+
+# Step 6: session 2 declined after its start: the second miss in a row.
+marc_says "$s2" 1 DECLINED
 once 2027-02-01T13:00Z
 check "the second miss fires missed" [ "$(hooks missed)" -eq 2 ]
 check "and lapse (lapse_after = 2), once" [ "$(hooks lapse)" -eq 1 ]
 check "the lapse names the session that caused it" grep -q "^lapse lapse:$s2 2\$" "$log"
 
-# Step 6: session 3 is held (nobody declines): the pair recovers.
+# Step 7: session 3 is held (nobody declines): the pair recovers.
 s3=$(uid 3)
 check "session 3 was invited once it came within the horizon" [ -n "$s3" ]
 once 2027-02-23T18:00Z
