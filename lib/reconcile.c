@@ -142,7 +142,8 @@ load_slot(struct pass *x, size_t i)
 	key.mentor = s->mentor;
 	key.mentee = s->mentee;
 	key.index = s->index;
-	found = bsearch(&key, x->rows->v, x->rows->n, sizeof(key), cmp_key);
+	found = x->rows->n == 0 ? NULL :	/* v is NULL then */
+	    bsearch(&key, x->rows->v, x->rows->n, sizeof(key), cmp_key);
 	sl->r = found != NULL ? *found : key;
 	sl->has = found != NULL;
 	sl->uid = found != NULL ? util_strdup(found->uid) :
@@ -436,12 +437,12 @@ decide(struct pass *x, size_t i)
 		sl->dirty = sl->has;
 		return 0;
 	}
-	if (sl->paused)
-		return live ? cancel(x, i, TANDEM_ENGINE_CANCELLED) : 0;
 	if (st == TANDEM_ENGINE_INVITED && !live) {
-		attend(x, i);
+		attend(x, i);	/* begun: decided even if the pair is paused since */
 		return 0;
 	}
+	if (sl->paused)
+		return live ? cancel(x, i, TANDEM_ENGINE_CANCELLED) : 0;
 	if (live && x->plan->it[i].pinned)
 		return 0;
 	if (live && s->status != TANDEM_SESSION_SCHEDULED) {
