@@ -308,38 +308,42 @@ store_sessions_each(struct store *s, const char *program, const char *mentor,
 	return rc;
 }
 
-int
-store_session_request(struct store *s, const struct store_session *key,
-    int request)
+/*
+ * One UPDATE of the row keyed by key (parameters 1 to 4) with value as
+ * parameter 5: 1 a row changed, 0 none, or TANDEM_EIO.
+ */
+static int
+update_row(struct store *s, const char *sql, const struct store_session *key,
+    int64_t value, const char *what)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
 
-	rc = prepare(s, "UPDATE session SET request = ?5 WHERE program = ?1 AND "
-	    "mentor = ?2 AND mentee = ?3 AND idx = ?4", &st);
+	rc = prepare(s, sql, &st);
 	if (rc < 0)
 		return rc;
 	bind_key(st, key);
-	sqlite3_bind_int(st, 5, request);
-	rc = run(s, st, "updating a session");
+	sqlite3_bind_int64(st, 5, value);
+	rc = run(s, st, what);
 	return rc < 0 ? rc : sqlite3_changes(s->db) > 0;
+}
+
+int
+store_session_request(struct store *s, const struct store_session *key,
+    int request)
+{
+	return update_row(s, "UPDATE session SET request = ?5 WHERE program = ?1 "
+	    "AND mentor = ?2 AND mentee = ?3 AND idx = ?4", key, request,
+	    "updating a session");
 }
 
 int
 store_session_checkin(struct store *s, const struct store_session *key,
     int64_t when)
 {
-	sqlite3_stmt	*st;
-	int		 rc;
-
-	rc = prepare(s, "UPDATE session SET checkin = ?5 WHERE program = ?1 AND "
-	    "mentor = ?2 AND mentee = ?3 AND idx = ?4 AND checkin = 0", &st);
-	if (rc < 0)
-		return rc;
-	bind_key(st, key);
-	sqlite3_bind_int64(st, 5, when);
-	rc = run(s, st, "recording a check-in");
-	return rc < 0 ? rc : sqlite3_changes(s->db) > 0;
+	return update_row(s, "UPDATE session SET checkin = ?5 WHERE program = ?1 "
+	    "AND mentor = ?2 AND mentee = ?3 AND idx = ?4 AND checkin = 0", key,
+	    when, "recording a check-in");
 }
 
 int
