@@ -59,6 +59,7 @@ struct rowset {
 	struct store_session	*v;
 	size_t			 n;
 	size_t			 cap;
+	char			*in_plan;	/* per row: the plan has it */
 };
 
 static int
@@ -92,8 +93,10 @@ rowset_free(struct rowset *rs)
 		free((char *)rs->v[i].mentee);
 		free(rs->v[i].uid);
 	}
-	if (rs != NULL)
+	if (rs != NULL) {
 		free(rs->v);
+		free(rs->in_plan);
+	}
 }
 
 static int
@@ -144,6 +147,8 @@ load_slot(struct pass *x, size_t i)
 	key.index = s->index;
 	found = x->rows->n == 0 ? NULL :	/* v is NULL then */
 	    bsearch(&key, x->rows->v, x->rows->n, sizeof(key), cmp_key);
+	if (found != NULL)
+		x->rows->in_plan[found - x->rows->v] = 1;
 	sl->r = found != NULL ? *found : key;
 	sl->has = found != NULL;
 	sl->uid = found != NULL ? util_strdup(found->uid) :
@@ -164,6 +169,9 @@ load(struct pass *x)
 	rc = store_sessions_each(x->e->store, NULL, NULL, NULL, keep_row, x->rows);
 	if (rc < 0)
 		return rc;
+	x->rows->in_plan = calloc(x->rows->n + 1, 1);
+	if (x->rows->in_plan == NULL)
+		return TANDEM_ENOMEM;
 	for (i = 0; i < x->plan->n; i++) {
 		it = &x->plan->it[i];
 		if (prev == NULL || prev->pr != it->pr) {
@@ -570,6 +578,72 @@ save(struct pass *x)
 	return rc;
 }
 
+/* The program and pair of row r in the configuration, or 0. */
+static int
+find_pair(const struct tandem_config *cfg, const struct store_session *r,
+    struct queue_session *q)
+{
+	size_t	i, k;
+
+	for (i = 0; i < cfg->nprograms; i++) {
+		if (strcmp(cfg->programs[i].name, r->program) != 0)
+			continue;
+		for (k = 0; k < cfg->programs[i].npairs; k++) {
+			const struct pair *pr = &cfg->programs[i].pairs[k];
+
+			if (strcmp(pr->mentor->email, r->mentor) == 0 &&
+			    strcmp(pr->mentee->email, r->mentee) == 0) {
+				q->pg = &cfg->programs[i];
+				q->pr = pr;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/*
+ * Invitations out for sessions the plan no longer has (the program ends
+ * sooner, a pair was removed): CANCEL them while the configuration still
+ * names the pair; otherwise there is nobody to write for, and it is logged.
+ */
+static int
+cancel_orphans(struct pass *x)
+{
+	struct store_session	*r;
+	struct queue_session	 q;
+	size_t			 k;
+	int			 rc = 0;
+
+	for (k = 0; k < x->rows->n && rc == 0; k++) {
+		r = &x->rows->v[k];
+		if (x->rows->in_plan[k] || r->state != TANDEM_ENGINE_INVITED ||
+		    r->start <= x->now)
+			continue;
+		memset(&q, 0, sizeof(q));
+		if (!find_pair(x->e->cfg, r, &q)) {
+			engine_log(x->e, TANDEM_LOG_WARNING, "SCHED", "%s: %s / %s "
+			    "session %u is no longer configured; its invitation "
+			    "(%s) cannot be cancelled", r->program, r->mentor,
+			    r->mentee, r->index, r->uid);
+			continue;
+		}
+		r->sequence++;
+		r->state = TANDEM_ENGINE_CANCELLED;
+		q.index = r->index;
+		q.uid = r->uid;
+		q.sequence = r->sequence;
+		q.start = r->start;
+		q.end = r->end;
+		engine_log(x->e, TANDEM_LOG_INFO, "SCHED", "%s session %u: no longer "
+		    "in the program's series; cancelled", r->uid, r->index);
+		x->cancelled++;
+		rc = queue_message(x->e, &q, ITIP_CANCEL, x->now) < 0 ? TANDEM_EIO :
+		    store_session_put(x->e->store, r);
+	}
+	return rc;
+}
+
 /* Decide every session and fold every pair, in one transaction. */
 static int
 decide_all(struct pass *x)
@@ -591,6 +665,8 @@ decide_all(struct pass *x)
 	}
 	if (rc == 0)
 		rc = save(x);
+	if (rc == 0)
+		rc = cancel_orphans(x);
 	if (rc == 0)
 		rc = store_commit(x->e->store);
 	if (rc < 0)
@@ -630,7 +706,7 @@ pass_free(struct pass *x)
 int
 reconcile_pass(struct tandem_engine *e, int64_t now)
 {
-	struct rowset	rows = { NULL, 0, 0 };
+	struct rowset	rows = { NULL, 0, 0, NULL };
 	struct pass	x;
 	int		rc;
 

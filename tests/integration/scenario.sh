@@ -125,6 +125,16 @@ once 2027-02-24T18:00Z
 check "a held session after the lapse fires recovered, once" [ "$(hooks recovered)" -eq 1 ]
 check "no further miss or lapse" [ "$(hooks missed)" -eq 2 ] && [ "$(hooks lapse)" -eq 1 ]
 
+# Step 8: the program is cut to 4 sessions: session 5, invited, is cancelled.
+s5=$(uid 5)
+check "session 5 was invited" [ -n "$s5" ]
+edit "$conf" 's|^duration .*|count       = 4|'
+once 2027-02-25T08:00Z
+check "a session the program no longer has is cancelled (CANCEL, SEQUENCE 1)" \
+	grep -q '^METHOD:CANCEL' "$out/$s5.1.eml" && grep -q '^SEQUENCE:1' "$out/$s5.1.eml"
+once 2027-02-26T08:00Z
+check "and only once" [ ! -e "$out/$s5.2.eml" ]
+
 # Every message is in the outbox once: one file per UID and SEQUENCE.
 check "no message was written twice" \
 	[ "$(ls "$out" | sort | uniq -d | wc -l)" -eq 0 ]
