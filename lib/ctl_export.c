@@ -15,6 +15,7 @@
 #include <libical/ical.h>
 
 #include "ctl-int.h"
+#include "itip.h"
 #include "attendance.h"
 
 struct exportctx {
@@ -99,13 +100,9 @@ event(struct ctl *c, const struct program *pg, const struct store_session *r)
 	free(summary);
 	icalcomponent_add_property(ev, icalproperty_new_status(cancelled ?
 	    ICAL_STATUS_CANCELLED : ICAL_STATUS_CONFIRMED));
-	if (pg != NULL && pg->organizer != NULL) {
-		p = icalproperty_new_organizer(pg->organizer);
-		if (pg->organizer_cn != NULL && pg->organizer_cn[0] != '\0')
-			icalproperty_add_parameter(p,
-			    icalparameter_new_cn(pg->organizer_cn));
-		icalcomponent_add_property(ev, p);
-	}
+	if (pg != NULL && pg->organizer != NULL)
+		icalcomponent_add_property(ev, itip_organizer(pg->organizer,
+		    pg->organizer_cn));
 	for (k = 0; k < 2; k++) {
 		p = attendee(k == 0 ? r->mentor : r->mentee, names[k], r->reply[k]);
 		if (p != NULL)

@@ -37,6 +37,16 @@ itip_uid(const char *program, const char *mentor, const char *mentee,
 	return uid;
 }
 
+icalproperty *
+itip_organizer(const char *uri, const char *cn)
+{
+	icalproperty	*p = icalproperty_new_organizer(uri);
+
+	if (cn != NULL && cn[0] != '\0')
+		icalproperty_add_parameter(p, icalparameter_new_cn(cn));
+	return p;
+}
+
 int
 itip_is_tandem_uid(const char *uid)
 {
@@ -169,13 +179,9 @@ event(const struct itip_session *s, enum itip_method m)
 	    wall(s->start, s->tz)), s->tz));
 	icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(
 	    wall(s->end, s->tz)), s->tz));
-	if (s->organizer != NULL) {
-		p = icalproperty_new_organizer(s->organizer);
-		if (s->organizer_cn != NULL && s->organizer_cn[0] != '\0')
-			icalproperty_add_parameter(p,
-			    icalparameter_new_cn(s->organizer_cn));
-		icalcomponent_add_property(ev, p);
-	}
+	if (s->organizer != NULL)
+		icalcomponent_add_property(ev, itip_organizer(s->organizer,
+		    s->organizer_cn));
 	for (i = 0; i < 2; i++) {
 		p = attendee(&s->who[i], m);
 		if (p != NULL)

@@ -51,6 +51,9 @@ struct itip_session {
 char *itip_uid(const char *program, const char *mentor, const char *mentee,
     unsigned index, const char *domain);
 
+/* ORGANIZER:uri, with CN=cn unless cn is NULL or empty. */
+icalproperty *itip_organizer(const char *uri, const char *cn);
+
 /*
  * Does uid have itip_uid()'s form?  The busy layer leaves tandem's own
  * sessions out of people's busy time: the engine accounts for them.

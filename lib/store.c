@@ -196,6 +196,16 @@ bind_key(sqlite3_stmt *st, const struct store_session *r)
 #define SESSION_COLS "uid, sequence, start, end, state, nominal, reply0, " \
 	"reply1, seen, why, checkin, request, avoid_start, avoid_end, decided"
 
+/* Bind a pair's key to parameters 1 to 3. */
+static void
+bind_pair(sqlite3_stmt *st, const char *program, const char *mentor,
+    const char *mentee)
+{
+	sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, mentor, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, mentee, -1, SQLITE_STATIC);
+}
+
 int
 store_session_put(struct store *s, const struct store_session *r)
 {
@@ -283,9 +293,7 @@ store_sessions_each(struct store *s, const char *program, const char *mentor,
 	    "ORDER BY program, mentor, mentee, idx", &st);
 	if (rc < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, mentor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, mentee, -1, SQLITE_STATIC);
+	bind_pair(st, program, mentor, mentee);
 	for (;;) {
 		step = sqlite3_step(st);
 		if (step != SQLITE_ROW)
@@ -357,9 +365,7 @@ store_pair_paused(struct store *s, const char *program, const char *mentor,
 	    "AND mentee = ?", &st);
 	if (rc < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, mentor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, mentee, -1, SQLITE_STATIC);
+	bind_pair(st, program, mentor, mentee);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW)
 		rc = sqlite3_column_int(st, 0) != 0;
@@ -379,9 +385,7 @@ store_pair_set_paused(struct store *s, const char *program, const char *mentor,
 	rc = prepare(s, "INSERT OR REPLACE INTO pair VALUES (?,?,?,?)", &st);
 	if (rc < 0)
 		return rc;
-	sqlite3_bind_text(st, 1, program, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, mentor, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, mentee, -1, SQLITE_STATIC);
+	bind_pair(st, program, mentor, mentee);
 	sqlite3_bind_int(st, 4, paused != 0);
 	return run(s, st, "saving a pair");
 }
