@@ -30,9 +30,13 @@
 #define SYSCONFDIR "/etc"
 #endif
 
+#define TANDEM_NELEM_D(a)	(sizeof(a) / sizeof((a)[0]))
+
 struct daemon {
 	const char		*config_path;
 	struct tandem_config	*cfg;
+	struct tandem_config	*retired[8];	/* replaced, maybe still read */
+	size_t			 nretired;
 	struct tandem_engine	*engine;
 	struct control		*control;
 	uv_signal_t		 sighup;
@@ -180,6 +184,30 @@ run_once(struct daemon *d, int64_t now)
  * logged is also said on out and err for tandemctl when they are not NULL.
  * 0, or EX_CONFIG for a rejected configuration.
  */
+/*
+ * A pass that is reading calendars goes on with the config it started
+ * with: free the old ones that no pass uses any more.
+ */
+static void
+retire(struct daemon *d, struct tandem_config *old)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < d->nretired; i++) {
+		if (tandem_engine_uses(d->engine, d->retired[i]))
+			d->retired[k++] = d->retired[i];
+		else
+			tandem_config_free(d->retired[i]);
+	}
+	d->nretired = k;
+	if (!tandem_engine_uses(d->engine, old))
+		tandem_config_free(old);
+	else if (d->nretired < TANDEM_NELEM_D(d->retired))
+		d->retired[d->nretired++] = old;
+	else
+		fatalx("configuration reloaded too often during one pass");
+}
+
 static int
 reload(void *ud, FILE *out, FILE *err)
 {
@@ -215,7 +243,7 @@ reload(void *ud, FILE *out, FILE *err)
 		log_warnx("the control socket stays at %s until tandemd restarts",
 		    tandem_config_socket(d->cfg));
 	tandem_engine_set_config(d->engine, fresh);
-	tandem_config_free(d->cfg);
+	retire(d, d->cfg);
 	d->cfg = fresh;
 	n = tandem_config_program_count(fresh);
 	log_info("configuration reloaded: %zu program(s)", n);
@@ -339,5 +367,7 @@ main(int argc, char **argv)
 	else
 		rc = serve(&d);
 	tandem_config_free(d.cfg);
+	while (d.nretired > 0)
+		tandem_config_free(d.retired[--d.nretired]);
 	return rc;
 }

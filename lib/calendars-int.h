@@ -11,6 +11,7 @@
 #include "tandem/tandem.h"
 #include "busy.h"
 #include "model.h"
+#include "caldav.h"
 #include "source_http.h"
 #include "watch.h"
 
@@ -20,7 +21,7 @@ struct cal {
 	char			*owner;		/* e-mail, lower-case */
 	char			*feed_url;	/* feeds: the URL fetched */
 	icaltimezone		*tz;		/* owner's zone: floating times */
-	int			 is_feed;
+	int			 is_feed;	/* http(s): CalDAV or a feed */
 	int			 needed;	/* by the plan of the last read */
 	int			 fresh;		/* the feed's body changed */
 	int			 ok;		/* busy holds data */
@@ -29,10 +30,25 @@ struct cal {
 	int64_t			 longest;	/* longest interval of busy */
 	int64_t			 from, to;
 	struct source_http_feed	 feed;
+	struct caldav_cal	 dav;		/* what CalDAV said of url */
 };
 
 /* p's calendar as the last read left it, or NULL (no calendar URL, not read). */
 const struct cal *calendars_find(const struct tandem_calendars *c,
     const struct person *p);
+
+struct http;
+typedef void (*calendars_done_fn)(void *ud, int rc);
+
+/*
+ * tandem_calendars_read() on the caller's loop, through h: CalDAV
+ * calendars and feeds are fetched at once, files read when they all have
+ * answered.  Returns 0 and calls cb(ud, rc) once from the loop; returns 1
+ * when nothing needed the network (the read is complete, cb is not called);
+ * or a negative error (cb is not called).
+ */
+int calendars_read_start(struct tandem_calendars *c, struct http *h,
+    const struct tandem_plan *plan, struct tandem_diag *diag,
+    calendars_done_fn cb, void *ud);
 
 #endif

@@ -1,12 +1,20 @@
 /*
  * Calendars: the sources layer's front.  For the people a plan negotiates,
- * read each calendar URL through its source (file: here, feeds through
- * source_http.c) into busy intervals, merged and kept per person.
+ * read each calendar URL through its source (file: here, CalDAV through
+ * caldav.c, feeds through source_http.c) into busy intervals, merged and
+ * kept per person.
  *
- * Entries are kept between reads, sorted by (owner, URL): a feed remembers
- * its ETag, Last-Modified and body, so that an unchanged feed is one 304 and
- * a failing one keeps its last good data.
+ * Entries are kept between reads, sorted by (owner, URL): a CalDAV calendar
+ * keeps its events and sync token, a feed its ETag, Last-Modified and body,
+ * so that an unchanged calendar is one small request and a failing one
+ * keeps its last good data.  An http(s) URL is asked once whether it is
+ * CalDAV; what is not is a feed.
+ *
+ * A read runs on the caller's loop: every network source is started at
+ * once (http.c limits connections per host), and the busy sets are built
+ * when the last one has answered.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,8 +25,19 @@
 #include "plan-int.h"
 #include "source_file.h"
 #include "source_http.h"
+#include "http.h"
 
-#define FEEDS_PARALLEL	4	/* feeds fetched at once */
+/* A read in flight. */
+struct reading {
+	struct http		*h;
+	struct tandem_diag	*diag;
+	int64_t			 from, to;
+	int64_t			 t0;
+	size_t			 left;
+	int			 rc;
+	calendars_done_fn	 cb;
+	void			*ud;
+};
 
 struct tandem_calendars {
 	struct cal		*v;
@@ -26,6 +45,7 @@ struct tandem_calendars {
 	size_t			 cap;
 	struct tandem_calendars_stats st;
 	struct busy_stats	 bs;
+	struct reading		*rd;
 };
 
 int
@@ -46,6 +66,7 @@ cal_clear(struct cal *c)
 	busy_set_free(&c->busy);
 	watch_set_free(&c->watch);
 	source_http_feed_clear(&c->feed);
+	caldav_cal_clear(&c->dav);
 }
 
 void
@@ -130,7 +151,9 @@ add(struct tandem_calendars *c, const struct person *p, size_t at)
 	e->owner = util_strdup(p->email);
 	e->feed_url = is_feed(p->calendar) ? util_strdup(p->calendar) : NULL;
 	e->is_feed = is_feed(p->calendar);
-	if (e->url == NULL || e->owner == NULL || (e->is_feed && e->feed_url == NULL))
+	e->dav.url = e->is_feed ? util_strdup(p->calendar) : NULL;
+	if (e->url == NULL || e->owner == NULL ||
+	    (e->is_feed && (e->feed_url == NULL || e->dav.url == NULL)))
 		return TANDEM_ENOMEM;	/* freed with the handle */
 	return 0;
 }
@@ -155,7 +178,8 @@ need(struct tandem_calendars *c, const struct person *p,
 	c->v[i].tz = icaltimezone_get_builtin_timezone(p->tz);
 	if (c->v[i].is_feed) {
 		c->v[i].feed.url = c->v[i].feed_url;
-		c->v[i].feed.server = source_http_server_for(cfg, c->v[i].feed_url);
+		c->v[i].feed.server = http_server_for(cfg, c->v[i].feed_url);
+		c->v[i].dav.server = c->v[i].feed.server;
 	}
 	return 0;
 }
@@ -204,6 +228,43 @@ busy_req_for(struct tandem_calendars *c, struct cal *e, int64_t from,
 	r->stats = &c->bs;
 }
 
+/*
+ * Every event CalDAV gave; an object that is not iCalendar is reported and
+ * skipped, like a damaged component in a file.
+ */
+static int
+from_dav(const struct busy_req *r, const struct caldav_cal *d,
+    struct busy_set *set, struct tandem_diag *diag)
+{
+	const struct caldav_obj	*o;
+	size_t			 i, k;
+	int			 rc;
+
+	for (i = 0; i < d->ncolls; i++) {
+		for (k = 0; k < d->colls[i].n; k++) {
+			o = &d->colls[i].v[k];
+			rc = busy_from_ical(r, o->data, set, diag);
+			if (rc == TANDEM_ENOMEM || rc == TANDEM_EINVAL)
+				return rc;
+		}
+	}
+	return 0;
+}
+
+/* Whether a CalDAV calendar has ever been read whole. */
+static int
+dav_has_data(const struct caldav_cal *d)
+{
+	size_t	i;
+
+	if (d->kind != CALDAV_DAV || d->ncolls == 0)
+		return 0;
+	for (i = 0; i < d->ncolls; i++)
+		if (d->colls[i].to == 0)
+			return 0;
+	return 1;
+}
+
 /* Replace e's busy time with what text (or the file) gives; 0 or ENOMEM. */
 static int
 expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
@@ -216,7 +277,9 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 
 	busy_req_for(c, e, from, to, &r);
 	r.watch = &watch;
-	if (e->is_feed)
+	if (e->dav.kind == CALDAV_DAV)
+		rc = from_dav(&r, &e->dav, &set, diag);
+	else if (e->is_feed)
 		rc = busy_from_ical(&r, e->feed.body, &set, diag);
 	else
 		rc = source_file_read(e->url, &r, &set, diag);
@@ -241,36 +304,6 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 	return 0;
 }
 
-/* Fetch every needed feed at once; the feeds move out and back in. */
-static int
-fetch_feeds(struct tandem_calendars *c, struct tandem_diag *diag)
-{
-	struct source_http_feed	*f;
-	size_t			 i, k, n = 0;
-	int			 rc;
-
-	for (i = 0; i < c->n; i++)
-		n += c->v[i].needed && c->v[i].is_feed;
-	if (n == 0)
-		return 0;
-	f = calloc(n, sizeof(*f));
-	if (f == NULL)
-		return TANDEM_ENOMEM;
-	for (i = 0, k = 0; i < c->n; i++)
-		if (c->v[i].needed && c->v[i].is_feed)
-			f[k++] = c->v[i].feed;
-	rc = source_http_fetch_all(f, n, FEEDS_PARALLEL, diag);
-	for (i = 0, k = 0; i < c->n; i++)
-		if (c->v[i].needed && c->v[i].is_feed) {
-			c->v[i].feed = f[k++];
-			c->v[i].fresh = c->v[i].feed.changed;
-			c->st.unchanged += c->v[i].feed.error == 0 &&
-			    !c->v[i].feed.changed;
-		}
-	free(f);
-	return rc;
-}
-
 static int
 read_all(struct tandem_calendars *c, int64_t from, int64_t to,
     struct tandem_diag *diag)
@@ -284,7 +317,10 @@ read_all(struct tandem_calendars *c, int64_t from, int64_t to,
 		if (!e->needed)
 			continue;
 		c->st.calendars++;
-		if (e->is_feed && e->feed.body == NULL)
+		if (e->dav.kind == CALDAV_DAV && !dav_has_data(&e->dav))
+			e->ok = 0;	/* never read whole: reported */
+		else if (e->dav.kind != CALDAV_DAV && e->is_feed &&
+		    e->feed.body == NULL)
 			e->ok = 0;	/* never fetched: reported */
 		else if (!e->is_feed || e->fresh || e->from != from || e->to != to)
 			rc = expand(c, e, from, to, diag);
@@ -294,31 +330,197 @@ read_all(struct tandem_calendars *c, int64_t from, int64_t to,
 	return rc;
 }
 
-int
-tandem_calendars_read(struct tandem_calendars *c, const struct tandem_plan *plan,
-    struct tandem_diag *diag)
+/* Everything has answered: build the busy sets, then tell the caller. */
+static int
+read_end(struct tandem_calendars *c)
 {
-	int64_t	from, to, t0, t1;
-	int	rc;
+	struct reading	*rd = c->rd;
+	int64_t		 t1 = util_clock_ns();
+	int		 rc = rd->rc;
 
-	if (tandem_fails_assert(c != NULL && plan != NULL))
-		return TANDEM_EINVAL;
-	memset(&c->st, 0, sizeof(c->st));
-	memset(&c->bs, 0, sizeof(c->bs));
-	plan_window(plan, &from, &to);
-	t0 = util_clock_ns();
-	rc = need_all(c, plan);
 	if (rc == 0)
-		rc = fetch_feeds(c, diag);
-	t1 = util_clock_ns();
-	if (rc == 0)
-		rc = read_all(c, from, to, diag);
+		rc = read_all(c, rd->from, rd->to, rd->diag);
 	c->st.parse = (double)c->bs.parse_ns / 1e9;
 	c->st.expand = (double)c->bs.expand_ns / 1e9;
 	c->st.bytes = c->bs.bytes;
 	/* File reads happen inside read_all; what is not parse or expand is I/O. */
-	c->st.fetch = (double)(t1 - t0 + util_clock_ns() - t1 - c->bs.parse_ns -
-	    c->bs.expand_ns) / 1e9;
+	c->st.fetch = (double)(t1 - rd->t0 + util_clock_ns() - t1 -
+	    c->bs.parse_ns - c->bs.expand_ns) / 1e9;
+	return rc;
+}
+
+static void
+one_done(struct tandem_calendars *c)
+{
+	struct reading	*rd = c->rd;
+	calendars_done_fn cb;
+	void		*ud;
+	int		 rc;
+
+	if (--rd->left > 0)
+		return;
+	rc = read_end(c);
+	cb = rd->cb;
+	ud = rd->ud;
+	c->rd = NULL;
+	free(rd);
+	cb(ud, rc);
+}
+
+struct feed_ctx {
+	struct tandem_calendars	*c;
+	struct cal		*e;
+};
+
+static void
+feed_done(void *ud, int rc)
+{
+	struct feed_ctx		*fc = ud;
+	struct tandem_calendars	*c = fc->c;
+	struct cal		*e = fc->e;
+
+	free(fc);
+	e->fresh = e->feed.changed;
+	c->st.unchanged += e->feed.error == 0 && !e->feed.changed;
+	if (rc == TANDEM_ENOMEM)
+		c->rd->rc = rc;
+	one_done(c);
+}
+
+/* Fetch e as a feed; 0 when a callback will come. */
+static int
+feed_start(struct tandem_calendars *c, struct cal *e)
+{
+	struct source_http_feed	*f = &e->feed;
+	struct feed_ctx		*fc;
+	int			 rc;
+
+	fc = calloc(1, sizeof(*fc));
+	if (fc == NULL)
+		return TANDEM_ENOMEM;
+	fc->c = c;
+	fc->e = e;
+	rc = source_http_fetch_start(c->rd->h, &f, 1, c->rd->diag, feed_done, fc);
+	if (rc != 0)
+		free(fc);
+	if (rc == 0)
+		c->rd->left++;
+	return rc < 0 ? rc : 0;
+}
+
+static void
+dav_done(void *ud, struct caldav_cal *d)
+{
+	struct cal		*e = (struct cal *)(void *)((char *)d -
+	    offsetof(struct cal, dav));
+	struct tandem_calendars	*c = ud;
+	int			 rc = 0;
+
+	e->fresh = d->changed;
+	if (d->error == TANDEM_ENOMEM)
+		c->rd->rc = TANDEM_ENOMEM;
+	c->st.unchanged += d->kind == CALDAV_DAV && d->error == 0 && !d->changed;
+	if (d->kind == CALDAV_FEED)
+		rc = feed_start(c, e);
+	if (rc == TANDEM_ENOMEM)
+		c->rd->rc = rc;
+	one_done(c);
+}
+
+static int
+start_one(struct tandem_calendars *c, struct cal *e)
+{
+	struct reading	*rd = c->rd;
+	int		 rc;
+
+	e->fresh = 0;
+	if (e->dav.kind == CALDAV_FEED)
+		return feed_start(c, e);
+	rc = caldav_read(&e->dav, rd->h, rd->from, rd->to, rd->diag, dav_done, c);
+	if (rc == 0)
+		rd->left++;
+	return rc == TANDEM_ENOMEM ? rc : 0;
+}
+
+int
+calendars_read_start(struct tandem_calendars *c, struct http *h,
+    const struct tandem_plan *plan, struct tandem_diag *diag,
+    calendars_done_fn cb, void *ud)
+{
+	struct reading	*rd;
+	size_t		 i;
+	int		 rc;
+
+	if (tandem_fails_assert(c != NULL && plan != NULL && h != NULL &&
+	    cb != NULL && c->rd == NULL))
+		return TANDEM_EINVAL;
+	rd = calloc(1, sizeof(*rd));
+	if (rd == NULL)
+		return TANDEM_ENOMEM;
+	memset(&c->st, 0, sizeof(c->st));
+	memset(&c->bs, 0, sizeof(c->bs));
+	plan_window(plan, &rd->from, &rd->to);
+	rd->t0 = util_clock_ns();
+	rd->h = h;
+	rd->diag = diag;
+	rd->cb = cb;
+	rd->ud = ud;
+	rd->left = 1;		/* held until everything is started */
+	c->rd = rd;
+	rc = need_all(c, plan);
+	for (i = 0; i < c->n && rc == 0; i++)
+		if (c->v[i].needed && c->v[i].is_feed)
+			rc = start_one(c, &c->v[i]);
+	if (rc < 0)
+		rd->rc = rc;
+	if (--rd->left > 0)
+		return 0;
+	rc = read_end(c);
+	c->rd = NULL;
+	free(rd);
+	return rc < 0 ? rc : 1;
+}
+
+struct sync_read {
+	uv_loop_t	*loop;
+	int		 rc;
+};
+
+static void
+sync_done(void *ud, int rc)
+{
+	struct sync_read	*s = ud;
+
+	s->rc = rc;
+	uv_stop(s->loop);	/* curl may keep idle connections watched */
+}
+
+/* The blocking read: a private loop, run until the read ends. */
+int
+tandem_calendars_read(struct tandem_calendars *c, const struct tandem_plan *plan,
+    struct tandem_diag *diag)
+{
+	struct sync_read	 s = { NULL, 0 };
+	struct http		*h = NULL;
+	uv_loop_t		 loop;
+	int			 rc;
+
+	if (tandem_fails_assert(c != NULL && plan != NULL))
+		return TANDEM_EINVAL;
+	if (uv_loop_init(&loop) < 0)
+		return TANDEM_EIO;
+	s.loop = &loop;
+	rc = http_new(&loop, NULL, &h);
+	if (rc == 0)
+		rc = calendars_read_start(c, h, plan, diag, sync_done, &s);
+	if (rc == 0) {
+		uv_run(&loop, UV_RUN_DEFAULT);
+		rc = s.rc;
+	} else if (rc == 1)
+		rc = 0;
+	http_close(h, NULL, NULL);
+	uv_run(&loop, UV_RUN_DEFAULT);
+	uv_loop_close(&loop);
 	return rc;
 }
 

@@ -46,6 +46,7 @@ static const struct keydef server_keys[] = {
 	{ "password_file", K_PATH, SO(password_file), 0, 0, NULL, 0 },
 	{ "token_file", K_PATH, SO(token_file), 0, 0, NULL, 0 },
 	{ "ca_file", K_PATH, SO(ca_file), 0, 0, NULL, 0 },
+	{ "timeout", K_INT, SO(timeout), 1, 3600, "60", 0 },
 	{ NULL, 0, 0, 0, 0, NULL, 0 }
 };
 

@@ -19,6 +19,8 @@ struct tandem_engine {
 	const struct tandem_config	*cfg;
 	struct store			*store;
 	struct tandem_calendars		*cals;		/* kept between passes */
+	struct http			*http;		/* every request, on loop */
+	const struct tandem_config	*pass_cfg;	/* the running pass's */
 	struct tandem_diag		*diag;		/* the store's messages */
 	tandem_log_fn			 log;
 	void				*log_ud;
@@ -41,10 +43,13 @@ struct tandem_engine {
 };
 
 /*
- * reconcile.c: one pass's decisions at now, committed to the store with the
- * jobs they cause; sets e->next_due.  0 or a negative error.
+ * reconcile.c: one pass at now: plan, read the calendars on the loop, then
+ * commit the decisions with the jobs they cause and set e->next_due.
+ * Returns 0 and calls done(e, rc) once (from the loop, or before returning
+ * when no calendar needed the network), or an error without calling it.
  */
-int reconcile_pass(struct tandem_engine *e, int64_t now);
+typedef void (*reconcile_done_fn)(struct tandem_engine *e, int rc);
+int reconcile_pass(struct tandem_engine *e, int64_t now, reconcile_done_fn done);
 
 /*
  * jobs.c: carry out the jobs due at now (outbox files synchronously, hooks

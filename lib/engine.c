@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "engine-int.h"
+#include "http.h"
 #include "tandem/calendars.h"
 
 #define ENGINE_MAX_SLEEP	(15 * 60)	/* seconds */
@@ -96,6 +97,11 @@ tandem_engine_new(uv_loop_t *loop, const struct tandem_config *cfg,
 	rc = e->diag == NULL ? TANDEM_ENOMEM : state_dir(cfg->state, diag);
 	if (rc == 0)
 		rc = store_open(cfg->state, &e->store, e->diag);
+	if (rc == 0) {
+		rc = http_new(loop, NULL, &e->http);
+		if (rc < 0)
+			store_close(e->store);
+	}
 	if (rc < 0) {
 		for (i = 0; e->diag != NULL && i < tandem_diag_count(e->diag); i++)
 			diag_add(diag, NULL, 0, "%s", tandem_diag_get(e->diag, i));
@@ -106,7 +112,7 @@ tandem_engine_new(uv_loop_t *loop, const struct tandem_config *cfg,
 	uv_timer_init(loop, &e->timer);
 	uv_timer_init(loop, &e->work);
 	e->timer.data = e->work.data = e;
-	e->open_handles = 2;
+	e->open_handles = 3;		/* two timers and http */
 	*out = e;
 	return 0;
 }
@@ -214,6 +220,23 @@ engine_pass_over(struct tandem_engine *e, int rc)
 		engine_finish_close(e);
 }
 
+/* The decisions are committed (or the pass failed): run the jobs. */
+static void
+pass_decided(struct tandem_engine *e, int rc)
+{
+	if (rc < 0 && rc != TANDEM_ECANCELED)
+		engine_log(e, TANDEM_LOG_ERR, "SCHED", "pass at %lld: %s",
+		    (long long)e->now, tandem_strerror(rc));
+	/* Queued work runs even after a failed pass: it was committed. */
+	jobs_run(e, e->now, rc);
+}
+
+int
+tandem_engine_uses(const struct tandem_engine *e, const struct tandem_config *cfg)
+{
+	return e != NULL && cfg != NULL && (e->cfg == cfg || e->pass_cfg == cfg);
+}
+
 int
 tandem_engine_pass(struct tandem_engine *e, int64_t now,
     tandem_engine_done_fn done, void *ud)
@@ -226,20 +249,16 @@ tandem_engine_pass(struct tandem_engine *e, int64_t now,
 	e->now = now;
 	e->done = done;
 	e->done_ud = ud;
-	rc = reconcile_pass(e, now);
+	rc = reconcile_pass(e, now, pass_decided);
 	if (rc < 0)
-		engine_log(e, TANDEM_LOG_ERR, "SCHED", "pass at %lld: %s",
-		    (long long)now, tandem_strerror(rc));
-	/* Queued work runs even after a failed pass: it was committed. */
-	jobs_run(e, now, rc);
+		pass_decided(e, rc);
 	return 0;
 }
 
 /* Memory goes in the last handle's close callback (libuv's rule). */
 static void
-handle_closed(uv_handle_t *h)
+one_closed(struct tandem_engine *e)
 {
-	struct tandem_engine	*e = h->data;
 	tandem_engine_closed_fn	 closed = e->closed;
 	void			*ud = e->closed_ud;
 
@@ -253,9 +272,22 @@ handle_closed(uv_handle_t *h)
 		closed(ud);
 }
 
+static void
+handle_closed(uv_handle_t *h)
+{
+	one_closed(h->data);
+}
+
+static void
+http_closed(void *ud)
+{
+	one_closed(ud);
+}
+
 void
 engine_finish_close(struct tandem_engine *e)
 {
+	http_close(e->http, http_closed, e);
 	uv_timer_stop(&e->timer);
 	uv_timer_stop(&e->work);
 	uv_close((uv_handle_t *)&e->timer, handle_closed);
@@ -274,4 +306,7 @@ tandem_engine_close(struct tandem_engine *e, tandem_engine_closed_fn done,
 	uv_timer_stop(&e->timer);
 	if (!e->busy)
 		engine_finish_close(e);
+	else if (e->http != NULL && http_pending(e->http) > 0)
+		/* A read in flight ends now; the pass then decides nothing. */
+		http_cancel_all(e->http);
 }

@@ -138,6 +138,7 @@ struct server {
 	char	*password_file;
 	char	*token_file;
 	char	*ca_file;
+	int	 timeout;	/* seconds for one request, retries apart */
 };
 
 /* [daemon] socket when not given: tandemd's and tandemctl's default. */

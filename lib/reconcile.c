@@ -41,6 +41,8 @@ struct pass {
 	struct slot		*v;		/* parallel to the plan */
 	int64_t			 due;		/* the next due moment, -1 none */
 	unsigned		 sent, moved, cancelled, decided;
+	struct tandem_diag	*diag;		/* the calendars' messages */
+	reconcile_done_fn	 done;
 };
 
 /* A session's row and what this pass found out about it. */
@@ -621,7 +623,7 @@ cancel_orphans(struct pass *x)
 		    r->start <= x->now)
 			continue;
 		memset(&q, 0, sizeof(q));
-		if (!find_pair(x->e->cfg, r, &q)) {
+		if (!find_pair(x->plan->cfg, r, &q)) {
 			engine_log(x->e, TANDEM_LOG_WARNING, "SCHED", "%s: %s / %s "
 			    "session %u is no longer configured; its invitation "
 			    "(%s) cannot be cancelled", r->program, r->mentor,
@@ -674,21 +676,14 @@ decide_all(struct pass *x)
 	return rc;
 }
 
-static int
-read_calendars(struct pass *x)
+static void
+log_diag(struct tandem_engine *e, struct tandem_diag *diag)
 {
-	struct tandem_diag	*diag = tandem_diag_new();
-	size_t			 i;
-	int			 rc;
+	size_t	i;
 
-	if (diag == NULL)
-		return TANDEM_ENOMEM;
-	rc = tandem_calendars_read(x->cals, x->plan, diag);
 	for (i = 0; i < tandem_diag_count(diag); i++)
-		engine_log(x->e, TANDEM_LOG_WARNING, "CAL", "%s",
+		engine_log(e, TANDEM_LOG_WARNING, "CAL", "%s",
 		    tandem_diag_get(diag, i));
-	tandem_diag_free(diag);
-	return rc;
 }
 
 static void
@@ -696,48 +691,80 @@ pass_free(struct pass *x)
 {
 	size_t	i;
 
-	for (i = 0; x->v != NULL && i < x->plan->n; i++)
+	for (i = 0; x->v != NULL && x->plan != NULL && i < x->plan->n; i++)
 		free(x->v[i].uid);
 	free(x->v);
 	rowset_free(x->rows);
 	tandem_plan_free(x->plan);
+	tandem_diag_free(x->diag);
+	free(x);
+}
+
+/* The calendars are read: decide, commit, and hand the pass back. */
+static void
+decide_pass(void *ud, int rc)
+{
+	struct pass		*x = ud;
+	struct tandem_engine	*e = x->e;
+	reconcile_done_fn	 done = x->done;
+
+	log_diag(e, x->diag);
+	if (rc == 0 && e->closing)
+		rc = TANDEM_ECANCELED;	/* nothing is decided on the way out */
+	if (rc == 0) {
+		review(x);
+		rc = tandem_plan_negotiate(x->plan, x->cals);
+	}
+	if (rc == 0)
+		rc = decide_all(x);
+	if (rc == 0) {
+		due_sessions(x);
+		engine_log(e, TANDEM_LOG_INFO, "SCHED", "pass: %u invitation(s), "
+		    "%u moved, %u cancelled, %u decided", x->sent - x->moved,
+		    x->moved, x->cancelled, x->decided);
+	}
+	e->next_due = x->due;
+	e->pass_cfg = NULL;
+	pass_free(x);
+	done(e, rc);
 }
 
 int
-reconcile_pass(struct tandem_engine *e, int64_t now)
+reconcile_pass(struct tandem_engine *e, int64_t now, reconcile_done_fn done)
 {
-	struct rowset	rows = { NULL, 0, 0, NULL };
-	struct pass	x;
-	int		rc;
+	struct pass	*x;
+	int		 rc;
 
-	memset(&x, 0, sizeof(x));
-	x.e = e;
-	x.now = now;
-	x.due = -1;
-	x.rows = &rows;
-	rc = e->cals == NULL ? tandem_calendars_new(&e->cals) : 0;
-	x.cals = e->cals;
+	x = calloc(1, sizeof(*x));
+	if (x == NULL)
+		return TANDEM_ENOMEM;
+	x->rows = calloc(1, sizeof(*x->rows));
+	x->diag = tandem_diag_new();
+	x->e = e;
+	x->now = now;
+	x->due = -1;
+	x->done = done;
+	rc = x->rows == NULL || x->diag == NULL ? TANDEM_ENOMEM : 0;
+	if (rc == 0 && e->cals == NULL)
+		rc = tandem_calendars_new(&e->cals);
+	x->cals = e->cals;
 	if (rc == 0)
-		rc = tandem_plan_new(e->cfg, now, &x.plan);
+		rc = tandem_plan_new(e->cfg, now, &x->plan);
 	if (rc == 0) {
-		x.v = calloc(x.plan->n + 1, sizeof(*x.v));
-		rc = x.v == NULL ? TANDEM_ENOMEM : load(&x);
+		x->v = calloc(x->plan->n + 1, sizeof(*x->v));
+		rc = x->v == NULL ? TANDEM_ENOMEM : load(x);
 	}
 	if (rc == 0)
-		rc = read_calendars(&x);
-	if (rc == 0) {
-		review(&x);
-		rc = tandem_plan_negotiate(x.plan, x.cals);
+		rc = calendars_read_start(x->cals, e->http, x->plan, x->diag,
+		    decide_pass, x);
+	if (rc < 0) {
+		e->next_due = x->due;
+		pass_free(x);
+		return rc;
 	}
-	if (rc == 0)
-		rc = decide_all(&x);
-	if (rc == 0) {
-		due_sessions(&x);
-		engine_log(e, TANDEM_LOG_INFO, "SCHED", "pass: %u invitation(s), "
-		    "%u moved, %u cancelled, %u decided", x.sent - x.moved,
-		    x.moved, x.cancelled, x.decided);
-	}
-	e->next_due = x.due;
-	pass_free(&x);
-	return rc;
+	/* The config must outlive the pass: tandem_engine_uses() tells. */
+	e->pass_cfg = e->cfg;
+	if (rc == 1)
+		decide_pass(x, 0);
+	return 0;
 }

@@ -40,10 +40,12 @@ struct source_http_feed {
 	int			 error;		/* out: 0 or a TANDEM_E* code */
 };
 
+struct http;
+typedef void (*source_http_done_fn)(void *ud, int rc);
+
 /*
- * Fetch every feed, at most `parallel` at once, with curl multi (blocking:
- * curl_multi_poll).  Errors are per feed, in f->error, and reported to diag
- * naming the URL:
+ * Fetch every feed through h, on its loop.  Errors are per feed, in
+ * f->error, and reported to diag naming the URL:
  *   TANDEM_ENOENT	HTTP 404 or 410
  *   TANDEM_EIO		any other HTTP error, or the transfer failed (status 0)
  *   TANDEM_ERANGE	the body is larger than the cap (status 0)
@@ -51,29 +53,24 @@ struct source_http_feed {
  *   TANDEM_ECONFIG	the server's secret file is refused (no request made)
  *   TANDEM_ENOMEM	out of memory (not reported)
  * A feed with a body sends its validators; a 2xx replaces body, etag and
- * last_modified (changed = 1), a 304 keeps them.  Returns 0, TANDEM_EINVAL
- * for bad arguments, TANDEM_ENOMEM when memory ran out on the way (the other
- * feeds are still fetched), or TANDEM_EIO when libcurl cannot be set up or
- * its multi interface fails (unfinished feeds then carry that error).
- *
- * The first call initialises libcurl (curl_global_init, once, under
- * pthread_once).  That is safe against concurrent first calls of this
- * function, but not against another thread of the process calling
- * curl_global_init or curl_global_cleanup itself at the same moment:
- * a host that uses libcurl on its own should initialise it first.
+ * last_modified (changed = 1), a 304 keeps them.  The feeds must stay put
+ * until cb.  Returns 0 and calls cb(ud, rc) once from the loop (rc is
+ * TANDEM_ENOMEM when memory ran out on the way, else 0); returns 1 when no
+ * request could be made (each feed then carries its error), or a negative
+ * error, and then never calls cb.
+ */
+int source_http_fetch_start(struct http *h, struct source_http_feed **feeds,
+    size_t n, struct tandem_diag *diag, source_http_done_fn cb, void *ud);
+
+/*
+ * The same, blocking, on a private loop with at most `parallel` connections
+ * per host and no retries (tests, and callers without a loop).  Returns 0,
+ * TANDEM_EINVAL for bad arguments, TANDEM_ENOMEM or TANDEM_EIO.
  */
 int source_http_fetch_all(struct source_http_feed *feeds, size_t n, int parallel,
     struct tandem_diag *diag);
 
 /* Free what the feed owns (etag, last_modified, body); url and server stay. */
 void source_http_feed_clear(struct source_http_feed *f);
-
-/*
- * The [server] section whose url is the longest prefix of url, or NULL.  The
- * prefix must end at a path boundary, so that the credentials for
- * https://cal.example.com never go to https://cal.example.com.evil.net/.
- */
-const struct server *source_http_server_for(const struct tandem_config *cfg,
-    const char *url);
 
 #endif

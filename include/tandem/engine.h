@@ -88,10 +88,18 @@ typedef void (*tandem_engine_done_fn)(void *ud, int rc);
 TANDEM_EXTERN int tandem_engine_pass(struct tandem_engine *e, int64_t now,
     tandem_engine_done_fn done, void *ud);
 
+/* 1 when the engine or its running pass still uses cfg, else 0. */
+TANDEM_EXTERN int tandem_engine_uses(const struct tandem_engine *e,
+    const struct tandem_config *cfg);
+
 /* Ask for a pass soon (after a request changed the store). */
 TANDEM_EXTERN void tandem_engine_kick(struct tandem_engine *e);
 
-/* Use cfg from the next pass on; the previous one may be freed now. */
+/*
+ * Use cfg from the next pass on.  A pass that is running (reading
+ * calendars) goes on with the config it started with: free the previous
+ * one only when tandem_engine_uses() says it is no longer used.
+ */
 TANDEM_EXTERN void tandem_engine_set_config(struct tandem_engine *e,
     const struct tandem_config *cfg);
 

@@ -18,6 +18,7 @@
 
 #include "tt.h"
 #include "tandem-int.h"
+#include "http.h"
 #include "secret.h"
 #include "source_http.h"
 
@@ -687,19 +688,19 @@ TEST(server_for_longest_prefix_at_a_boundary)
 	sv[2].url = (char *)"https://cal.example.com/dav/team";
 	cfg.servers = sv;
 	cfg.nservers = 3;
-	ASSERT_TRUE(source_http_server_for(&cfg,
+	ASSERT_TRUE(http_server_for(&cfg,
 	    "https://cal.example.com/dav/alice.ics") == &sv[1]);
-	ASSERT_TRUE(source_http_server_for(&cfg,
+	ASSERT_TRUE(http_server_for(&cfg,
 	    "https://cal.example.com/other.ics") == &sv[0]);
-	ASSERT_TRUE(source_http_server_for(&cfg,
+	ASSERT_TRUE(http_server_for(&cfg,
 	    "https://cal.example.com/dav/teamwork.ics") == &sv[1]);
-	ASSERT_TRUE(source_http_server_for(&cfg,
+	ASSERT_TRUE(http_server_for(&cfg,
 	    "https://cal.example.com/dav/team/x.ics") == &sv[2]);
-	ASSERT_TRUE(source_http_server_for(&cfg,
+	ASSERT_TRUE(http_server_for(&cfg,
 	    "https://cal.example.com.evil.net/x.ics") == NULL);
-	ASSERT_TRUE(source_http_server_for(&cfg,
+	ASSERT_TRUE(http_server_for(&cfg,
 	    "http://cal.example.com/x.ics") == NULL);
-	ASSERT_TRUE(source_http_server_for(NULL, "https://x/") == NULL);
+	ASSERT_TRUE(http_server_for(NULL, "https://x/") == NULL);
 }
 
 TEST(secret_file_checks)

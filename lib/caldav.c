@@ -1,0 +1,858 @@
+/*
+ * caldav: one person's calendar URL read from a CalDAV server and kept in
+ * step (see caldav.h).  One read is a job: a small state machine that sends
+ * one request at a time and moves on from each answer; every move goes
+ * through job_set_state().  Collections are read one after the other.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "tandem-int.h"
+#include "caldav.h"
+#include "dav_xml.h"
+#include "http.h"
+
+#define SLACK		(28 * 86400)	/* fetched beyond the window asked for */
+#define MULTIGET_MAX	100		/* hrefs per calendar-multiget */
+#define XML_CT		"application/xml; charset=utf-8"
+
+enum jstate {
+	J_PROBE,	/* PROPFIND Depth 0 on the URL */
+	J_LIST,		/* PROPFIND Depth 1 on the calendar home */
+	J_NEXT,		/* choose the next collection's step */
+	J_TOKEN,	/* PROPFIND Depth 0: ctag, sync-token, reports */
+	J_QUERY,	/* calendar-query over the range */
+	J_SYNC,		/* sync-collection with the stored token */
+	J_CTAG,		/* PROPFIND Depth 0: has the ctag moved? */
+	J_MULTIGET,	/* fetch changed objects */
+	J_DONE
+};
+
+struct job {
+	struct caldav_cal	*cal;
+	struct http		*h;
+	struct tandem_diag	*diag;
+	enum jstate		 state;
+	int64_t			 from, to;
+	size_t			 coll;		/* the collection being read */
+	char			*home;		/* J_LIST's URL */
+	char			**want;		/* hrefs to multiget */
+	size_t			 nwant, wantcap, sent;
+	caldav_done_fn		 cb;
+	void			*ud;
+};
+
+static int	step(struct job *);
+
+static const char *const state_names[] = {
+	"probe", "list", "next", "token", "query", "sync", "ctag",
+	"multiget", "done"
+};
+
+/* The one place a read changes state. */
+static void
+job_set_state(struct job *j, enum jstate s)
+{
+	(void)state_names;
+	j->state = s;
+}
+
+static void
+obj_clear(struct caldav_obj *o)
+{
+	free(o->href);
+	free(o->etag);
+	free(o->data);
+}
+
+static void
+coll_clear(struct caldav_coll *c)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n; i++)
+		obj_clear(&c->v[i]);
+	free(c->v);
+	free(c->url);
+	free(c->ctag);
+	free(c->token);
+	memset(c, 0, sizeof(*c));
+}
+
+static void
+colls_clear(struct caldav_cal *cal)
+{
+	size_t	i;
+
+	for (i = 0; i < cal->ncolls; i++)
+		coll_clear(&cal->colls[i]);
+	TANDEM_FREE(cal->colls);
+	cal->ncolls = 0;
+}
+
+void
+caldav_cal_clear(struct caldav_cal *cal)
+{
+	if (cal == NULL)
+		return;
+	colls_clear(cal);
+	TANDEM_FREE(cal->url);
+	cal->kind = CALDAV_UNKNOWN;
+}
+
+/*
+ * href resolved against base: an absolute URL stays, "/path" takes base's
+ * scheme and authority, anything else is relative to base's folder.
+ */
+static char *
+resolve(const char *base, const char *href)
+{
+	const char	*auth, *slash;
+	char		*out = NULL;
+	size_t		 n;
+
+	if (strncasecmp(href, "http://", 7) == 0 ||
+	    strncasecmp(href, "https://", 8) == 0)
+		return util_strdup(href);
+	auth = strstr(base, "://");
+	if (auth == NULL)
+		return NULL;
+	auth += 3;
+	if (href[0] == '/')
+		n = (size_t)(auth - base) + strcspn(auth, "/?#");
+	else {
+		slash = strrchr(auth, '/');
+		n = slash != NULL ? (size_t)(slash + 1 - base) : strlen(base);
+	}
+	if (asprintf(&out, "%.*s%s%s", (int)n, base,
+	    href[0] != '/' && (n == 0 || base[n - 1] != '/') ? "/" : "", href) < 0)
+		return NULL;
+	return out;
+}
+
+/* The path of a URL (what servers write in <href>), for comparing hrefs. */
+static const char *
+path_of(const char *url)
+{
+	const char	*a = strstr(url, "://");
+
+	if (a == NULL)
+		return url;
+	a += 3;
+	return a + strcspn(a, "/");
+}
+
+static int
+same_href(const char *a, const char *b)
+{
+	return strcmp(path_of(a), path_of(b)) == 0;
+}
+
+static void
+fail(struct job *j, int err, const char *where, const char *fmt, ...)
+    TANDEM_PRINTF(4, 5);
+
+static void
+fail(struct job *j, int err, const char *where, const char *fmt, ...)
+{
+	char	 msg[512];
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (err != TANDEM_ENOMEM)
+		diag_add(j->diag, where, 0, "%s", msg);
+	j->cal->error = err;
+	job_set_state(j, J_DONE);
+}
+
+static void	on_answer(struct http_request *, struct http_result *, void *);
+
+/* Why an answer is not what was asked for, in words. */
+static const char *
+why(struct http_result *res)
+{
+	if (res->message[0] == '\0')
+		snprintf(res->message, sizeof(res->message),
+		    "HTTP %d where 207 Multi-Status was expected%s%s", res->status,
+		    res->content_type != NULL ? ", " : "",
+		    res->content_type != NULL ? res->content_type : "");
+	return res->message;
+}
+
+static int
+send_req(struct job *j, const char *method, const char *url, const char *depth,
+    const char *body)
+{
+	struct http_request	r;
+	int			rc;
+
+	memset(&r, 0, sizeof(r));
+	r.method = method;
+	r.url = url;
+	r.server = j->cal->server;
+	r.depth = depth;
+	r.body = body;
+	r.body_len = body != NULL ? strlen(body) : 0;
+	r.content_type = body != NULL ? XML_CT : NULL;
+	r.keep_error_body = 1;
+	r.cb = on_answer;
+	r.ud = j;
+	j->cal->st.requests++;
+	rc = http_submit(j->h, &r, j->diag);
+	if (rc < 0)
+		j->cal->error = rc;
+	return rc;
+}
+
+#define PROP_PROBE							\
+	"<?xml version=\"1.0\" encoding=\"utf-8\"?>"			\
+	"<d:propfind xmlns:d=\"DAV:\" "					\
+	"xmlns:c=\"urn:ietf:params:xml:ns:caldav\" "			\
+	"xmlns:cs=\"http://calendarserver.org/ns/\"><d:prop>"		\
+	"<d:resourcetype/><cs:getctag/><d:sync-token/>"			\
+	"<d:supported-report-set/><c:calendar-home-set/>"		\
+	"<c:supported-calendar-component-set/>"				\
+	"</d:prop></d:propfind>"
+
+static const char *
+probe_body(void)
+{
+	return PROP_PROBE;
+}
+
+/* A time for a CalDAV time-range: 20270301T000000Z. */
+static void
+dav_time(int64_t t, char *buf, size_t n)
+{
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, n, "%Y%m%dT%H%M%SZ", &tm);
+}
+
+static char *
+query_body(int64_t from, int64_t to)
+{
+	char	a[32], b[32], *s = NULL;
+
+	dav_time(from, a, sizeof(a));
+	dav_time(to, b, sizeof(b));
+	if (asprintf(&s, "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<c:calendar-query xmlns:d=\"DAV:\" "
+	    "xmlns:c=\"urn:ietf:params:xml:ns:caldav\">"
+	    "<d:prop><d:getetag/><c:calendar-data/></d:prop>"
+	    "<c:filter><c:comp-filter name=\"VCALENDAR\">"
+	    "<c:comp-filter name=\"VEVENT\">"
+	    "<c:time-range start=\"%s\" end=\"%s\"/>"
+	    "</c:comp-filter></c:comp-filter></c:filter>"
+	    "</c:calendar-query>", a, b) < 0)
+		return NULL;
+	return s;
+}
+
+static char *
+sync_body(const char *token)
+{
+	char	*t, *s = NULL;
+
+	t = dav_xml_escape(token != NULL ? token : "");
+	if (t == NULL)
+		return NULL;
+	if (asprintf(&s, "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<d:sync-collection xmlns:d=\"DAV:\">"
+	    "<d:sync-token>%s</d:sync-token><d:sync-level>1</d:sync-level>"
+	    "<d:prop><d:getetag/></d:prop></d:sync-collection>", t) < 0)
+		s = NULL;
+	free(t);
+	return s;
+}
+
+/* A calendar-multiget for want[sent ...], at most MULTIGET_MAX hrefs. */
+static char *
+multiget_body(struct job *j, size_t *count)
+{
+	char	*s = NULL, *e, *grown;
+	size_t	 len, i, n = 0;
+
+	if (asprintf(&s, "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<c:calendar-multiget xmlns:d=\"DAV:\" "
+	    "xmlns:c=\"urn:ietf:params:xml:ns:caldav\">"
+	    "<d:prop><d:getetag/><c:calendar-data/></d:prop>") < 0)
+		return NULL;
+	for (i = j->sent; i < j->nwant && n < MULTIGET_MAX; i++, n++) {
+		e = dav_xml_escape(j->want[i]);
+		len = strlen(s);
+		grown = e != NULL ? realloc(s, len + strlen(e) + 16) : NULL;
+		if (grown == NULL) {
+			free(e);
+			free(s);
+			return NULL;
+		}
+		s = grown;
+		sprintf(s + len, "<d:href>%s</d:href>", e);
+		free(e);
+	}
+	len = strlen(s);
+	grown = realloc(s, len + 32);
+	if (grown == NULL) {
+		free(s);
+		return NULL;
+	}
+	strcpy(grown + len, "</c:calendar-multiget>");
+	*count = n;
+	return grown;
+}
+
+static struct caldav_obj *
+obj_find(struct caldav_coll *c, const char *href)
+{
+	size_t	i;
+
+	for (i = 0; i < c->n; i++)
+		if (same_href(c->v[i].href, href))
+			return &c->v[i];
+	return NULL;
+}
+
+/* Keep (or replace) the object at href; takes etag and data. */
+static int
+obj_put(struct caldav_coll *c, const char *href, char **etag, char **data)
+{
+	struct caldav_obj	*o = obj_find(c, href);
+	int			 rc;
+
+	if (o == NULL) {
+		rc = util_grow((void **)&c->v, &c->cap, c->n + 1, sizeof(*c->v));
+		if (rc < 0)
+			return rc;
+		o = &c->v[c->n];
+		memset(o, 0, sizeof(*o));
+		o->href = util_strdup(href);
+		if (o->href == NULL)
+			return TANDEM_ENOMEM;
+		c->n++;
+	}
+	free(o->etag);
+	free(o->data);
+	o->etag = *etag;
+	o->data = *data;
+	*etag = *data = NULL;
+	return 0;
+}
+
+static void
+obj_drop(struct caldav_coll *c, const char *href)
+{
+	struct caldav_obj	*o = obj_find(c, href);
+
+	if (o == NULL)
+		return;
+	obj_clear(o);
+	*o = c->v[--c->n];
+}
+
+static int
+want_add(struct job *j, const char *href)
+{
+	int	rc;
+
+	rc = util_grow((void **)&j->want, &j->wantcap, j->nwant + 1,
+	    sizeof(*j->want));
+	if (rc < 0)
+		return rc;
+	j->want[j->nwant] = util_strdup(href);
+	if (j->want[j->nwant] == NULL)
+		return TANDEM_ENOMEM;
+	j->nwant++;
+	return 0;
+}
+
+static void
+want_clear(struct job *j)
+{
+	size_t	i;
+
+	for (i = 0; i < j->nwant; i++)
+		free(j->want[i]);
+	free(j->want);
+	j->want = NULL;
+	j->nwant = j->wantcap = j->sent = 0;
+}
+
+static int
+is_207(const struct http_result *res)
+{
+	return res->error == 0 && res->status == 207;
+}
+
+/* A 207 body parsed, or the job failed naming why. */
+static int
+parse(struct job *j, struct http_result *res, struct dav_multistatus *ms)
+{
+	char	err[256];
+	int	rc;
+
+	rc = dav_parse_multistatus(res->body != NULL ? res->body : "", res->len,
+	    ms, err, sizeof(err));
+	if (rc == TANDEM_EPARSE)
+		fail(j, TANDEM_EIO, res->where, "not a WebDAV answer (%s)", err);
+	else if (rc < 0)
+		fail(j, rc, res->where, "out of memory");
+	return rc;
+}
+
+/* A 207 answer parsed into ms, or the job failed naming what and why. */
+static int
+take_207(struct job *j, struct http_result *res, const char *what,
+    struct dav_multistatus *ms)
+{
+	if (!is_207(res)) {
+		fail(j, res->error != 0 ? res->error : TANDEM_EIO, res->where,
+		    "%s%s%s", what, what[0] != '\0' ? ": " : "", why(res));
+		return TANDEM_EIO;
+	}
+	return parse(j, res, ms);
+}
+
+static int
+coll_add(struct caldav_cal *cal, const char *url)
+{
+	struct caldav_coll	*grown;
+
+	grown = realloc(cal->colls, (cal->ncolls + 1) * sizeof(*grown));
+	if (grown == NULL)
+		return TANDEM_ENOMEM;
+	cal->colls = grown;
+	memset(&grown[cal->ncolls], 0, sizeof(*grown));
+	grown[cal->ncolls].url = util_strdup(url);
+	if (grown[cal->ncolls].url == NULL)
+		return TANDEM_ENOMEM;
+	cal->ncolls++;
+	return 0;
+}
+
+/*
+ * What a server that does not speak WebDAV answers a PROPFIND with: the
+ * resource itself, or a refusal of the method.
+ */
+static int
+not_dav(int status)
+{
+	return (status >= 200 && status < 300 && status != 207) ||
+	    status == 400 || status == 405 || status == 406 || status == 415 ||
+	    status == 501;
+}
+
+/*
+ * The probe's answer: a calendar, a home to list, or not WebDAV at all.
+ * Authentication problems are failures, not feeds: a feed behind the same
+ * credentials would fail the same way.
+ */
+static void
+on_probe(struct job *j, struct http_result *res)
+{
+	struct dav_multistatus	 ms = { NULL, 0, NULL };
+	struct dav_response	*r;
+	const char		*home;
+
+	if (res->error == 0 && not_dav(res->status)) {
+		j->cal->kind = CALDAV_FEED;
+		job_set_state(j, J_DONE);
+		return;
+	}
+	if (take_207(j, res, "", &ms) < 0)
+		return;
+	r = ms.n > 0 ? &ms.v[0] : NULL;
+	home = r != NULL ? r->prop[DAV_P_CALENDAR_HOME_SET] : NULL;
+	colls_clear(j->cal);
+	if (r != NULL && (r->type & DAV_T_CALENDAR)) {
+		if (coll_add(j->cal, j->cal->url) < 0)
+			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
+		else {
+			j->cal->kind = CALDAV_DAV;
+			job_set_state(j, J_NEXT);
+		}
+	} else if (r != NULL && (home != NULL || (r->type & DAV_T_COLLECTION))) {
+		j->home = home != NULL ? resolve(j->cal->url, home) :
+		    util_strdup(j->cal->url);
+		if (j->home == NULL)
+			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
+		else
+			job_set_state(j, J_LIST);
+	} else
+		fail(j, TANDEM_EIO, res->where,
+		    "neither a calendar nor a calendar home");
+	dav_multistatus_free(&ms);
+}
+
+/* Every VEVENT calendar in the home is this person's. */
+static void
+on_list(struct job *j, struct http_result *res)
+{
+	struct dav_multistatus	 ms = { NULL, 0, NULL };
+	struct dav_response	*r;
+	char			*url;
+	size_t			 i;
+
+	if (take_207(j, res, "calendar home", &ms) < 0)
+		return;
+	for (i = 0; i < ms.n && j->state == J_LIST; i++) {
+		r = &ms.v[i];
+		if (!(r->type & DAV_T_CALENDAR) ||
+		    (r->comps != 0 && !(r->comps & DAV_C_VEVENT)))
+			continue;
+		url = resolve(j->home, r->href);
+		if (url == NULL || coll_add(j->cal, url) < 0)
+			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
+		free(url);
+	}
+	if (j->state == J_LIST && j->cal->ncolls == 0)
+		fail(j, TANDEM_ENOENT, res->where, "no calendar in this home");
+	else if (j->state == J_LIST) {
+		j->cal->kind = CALDAV_DAV;
+		job_set_state(j, J_NEXT);
+	}
+	dav_multistatus_free(&ms);
+}
+
+static int
+replace(char **slot, const char *v)
+{
+	char	*copy = NULL;
+
+	if (v != NULL) {
+		copy = util_strdup(v);
+		if (copy == NULL)
+			return TANDEM_ENOMEM;
+	}
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+/* The collection's ctag, token and reports, before its events are read. */
+static void
+on_token(struct job *j, struct http_result *res, int ctag_only)
+{
+	struct caldav_coll	*c = &j->cal->colls[j->coll];
+	struct dav_multistatus	 ms = { NULL, 0, NULL };
+	struct dav_response	*r;
+	int			 same;
+
+	if (take_207(j, res, "", &ms) < 0)
+		return;
+	r = ms.n > 0 ? &ms.v[0] : NULL;
+	if (ctag_only) {
+		same = r != NULL && r->prop[DAV_P_GETCTAG] != NULL &&
+		    c->ctag != NULL && strcmp(c->ctag, r->prop[DAV_P_GETCTAG]) == 0;
+		if (same) {
+			j->cal->st.unchanged++;
+			j->coll++;
+			job_set_state(j, J_NEXT);
+		} else
+			job_set_state(j, J_QUERY);
+	} else
+		job_set_state(j, J_QUERY);
+	if (r != NULL && (replace(&c->ctag, r->prop[DAV_P_GETCTAG]) < 0 ||
+	    replace(&c->token, r->prop[DAV_P_SYNC_TOKEN]) < 0))
+		fail(j, TANDEM_ENOMEM, res->where, "out of memory");
+	if (r != NULL && !ctag_only)
+		c->reports = r->reports;
+	dav_multistatus_free(&ms);
+}
+
+/* Keep what a calendar-query or a multiget returned. */
+static int
+keep_objects(struct job *j, struct caldav_coll *c, struct dav_multistatus *ms)
+{
+	struct dav_response	*r;
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < ms->n; i++) {
+		r = &ms->v[i];
+		if (r->status == 404) {
+			obj_drop(c, r->href);
+			continue;
+		}
+		if (r->prop[DAV_P_CALENDAR_DATA] == NULL)
+			continue;
+		rc = obj_put(c, r->href, &r->prop[DAV_P_GETETAG],
+		    &r->prop[DAV_P_CALENDAR_DATA]);
+		if (rc < 0)
+			return rc;
+		j->cal->st.fetched++;
+		j->cal->changed = 1;
+	}
+	return 0;
+}
+
+static void
+on_query(struct job *j, struct http_result *res)
+{
+	struct caldav_coll	*c = &j->cal->colls[j->coll];
+	struct dav_multistatus	 ms = { NULL, 0, NULL };
+	size_t			 i;
+
+	if (take_207(j, res, "calendar-query", &ms) < 0)
+		return;
+	for (i = 0; i < c->n; i++)
+		obj_clear(&c->v[i]);
+	c->n = 0;
+	j->cal->changed = 1;
+	if (keep_objects(j, c, &ms) < 0)
+		fail(j, TANDEM_ENOMEM, res->where, "out of memory");
+	else {
+		c->from = j->from;
+		c->to = j->to + SLACK;
+		j->coll++;
+		job_set_state(j, J_NEXT);
+	}
+	dav_multistatus_free(&ms);
+}
+
+/*
+ * What changed since the token: deletions go now, changed ETags are fetched
+ * with multiget.  A refused token (403/409 valid-sync-token, 400, 412) means
+ * one full read: the query again, with a fresh token.
+ */
+static void
+on_sync(struct job *j, struct http_result *res)
+{
+	struct caldav_coll	*c = &j->cal->colls[j->coll];
+	struct dav_multistatus	 ms = { NULL, 0, NULL };
+	struct caldav_obj	*o;
+	struct dav_response	*r;
+	size_t			 i;
+	int			 rc = 0;
+
+	if (res->error == 0 && res->status >= 400 && res->status < 500 &&
+	    res->status != 401 && res->status != 404) {
+		j->cal->st.resyncs++;
+		diag_add(j->diag, res->where, 0, "sync token refused (%s): "
+		    "reading the calendar again", res->message);
+		TANDEM_FREE(c->token);
+		c->to = 0;
+		job_set_state(j, J_TOKEN);
+		return;
+	}
+	if (take_207(j, res, "sync-collection", &ms) < 0)
+		return;
+	for (i = 0; i < ms.n && rc == 0; i++) {
+		r = &ms.v[i];
+		if (same_href(r->href, c->url))
+			continue;
+		if (r->status == 404) {
+			if (obj_find(c, r->href) != NULL) {
+				obj_drop(c, r->href);
+				j->cal->st.deleted++;
+				j->cal->changed = 1;
+			}
+			continue;
+		}
+		o = obj_find(c, r->href);
+		if (o == NULL || o->etag == NULL || r->prop[DAV_P_GETETAG] == NULL ||
+		    strcmp(o->etag, r->prop[DAV_P_GETETAG]) != 0)
+			rc = want_add(j, r->href);
+	}
+	if (rc == 0 && ms.sync_token != NULL)
+		rc = replace(&c->token, ms.sync_token);
+	if (rc < 0)
+		fail(j, rc, res->where, "out of memory");
+	else if (j->nwant > 0)
+		job_set_state(j, J_MULTIGET);
+	else {
+		j->cal->st.unchanged += ms.n == 0;
+		j->coll++;
+		job_set_state(j, J_NEXT);
+	}
+	dav_multistatus_free(&ms);
+}
+
+static void
+on_multiget(struct job *j, struct http_result *res)
+{
+	struct caldav_coll	*c = &j->cal->colls[j->coll];
+	struct dav_multistatus	 ms = { NULL, 0, NULL };
+
+	if (take_207(j, res, "calendar-multiget", &ms) < 0)
+		return;
+	if (keep_objects(j, c, &ms) < 0)
+		fail(j, TANDEM_ENOMEM, res->where, "out of memory");
+	else if (j->sent >= j->nwant) {
+		want_clear(j);
+		j->coll++;
+		job_set_state(j, J_NEXT);
+	}
+	dav_multistatus_free(&ms);
+}
+
+static void
+job_end(struct job *j)
+{
+	caldav_done_fn		 cb = j->cb;
+	void			*ud = j->ud;
+	struct caldav_cal	*cal = j->cal;
+
+	cal->job = NULL;
+	want_clear(j);
+	free(j->home);
+	free(j);
+	cb(ud, cal);
+}
+
+static void
+on_answer(struct http_request *req, struct http_result *res, void *ud)
+{
+	struct job	*j = ud;
+
+	(void)req;
+	if (res->error == TANDEM_ECANCELED) {
+		fail(j, res->error, res->where, "cancelled");
+		job_end(j);
+		return;
+	}
+	switch (j->state) {
+	case J_PROBE:
+		on_probe(j, res);
+		break;
+	case J_LIST:
+		on_list(j, res);
+		break;
+	case J_TOKEN:
+		on_token(j, res, 0);
+		break;
+	case J_CTAG:
+		on_token(j, res, 1);
+		break;
+	case J_QUERY:
+		on_query(j, res);
+		break;
+	case J_SYNC:
+		on_sync(j, res);
+		break;
+	case J_MULTIGET:
+		on_multiget(j, res);
+		break;
+	default:
+		TANDEM_REQUIRE(0);
+	}
+	if (step(j) < 0) {
+		job_set_state(j, J_DONE);
+		job_end(j);
+	}
+}
+
+/* What the next collection needs: a full read, a sync, or a ctag check. */
+static enum jstate
+next_for(struct job *j)
+{
+	struct caldav_coll	*c = &j->cal->colls[j->coll];
+
+	if (c->to == 0 || j->from < c->from || j->to > c->to)
+		return J_TOKEN;
+	if (c->token != NULL && (c->reports & DAV_R_SYNC_COLLECTION))
+		return J_SYNC;
+	return J_CTAG;
+}
+
+/*
+ * Send the request of the current state; the answer moves the job on.  At
+ * J_DONE the job ends (its callback runs).  Returns 0, or the error of a
+ * request that could not be sent (the job has not ended).
+ */
+static int
+step(struct job *j)
+{
+	struct caldav_coll	*c;
+	char			*body = NULL;
+	size_t			 n = 0;
+	int			 rc = 0;
+
+	if (j->state == J_NEXT) {
+		if (j->coll >= j->cal->ncolls) {
+			job_set_state(j, J_DONE);
+		} else
+			job_set_state(j, next_for(j));
+	}
+	if (j->state == J_DONE) {
+		job_end(j);
+		return 0;
+	}
+	c = j->coll < j->cal->ncolls ? &j->cal->colls[j->coll] : NULL;
+	switch (j->state) {
+	case J_PROBE:
+		rc = send_req(j, "PROPFIND", j->cal->url, "0", probe_body());
+		break;
+	case J_LIST:
+		rc = send_req(j, "PROPFIND", j->home, "1", probe_body());
+		break;
+	case J_TOKEN:
+	case J_CTAG:
+		rc = send_req(j, "PROPFIND", c->url, "0", probe_body());
+		break;
+	case J_QUERY:
+		body = query_body(j->from, j->to + SLACK);
+		rc = body == NULL ? TANDEM_ENOMEM :
+		    send_req(j, "REPORT", c->url, "1", body);
+		break;
+	case J_SYNC:
+		body = sync_body(c->token);
+		rc = body == NULL ? TANDEM_ENOMEM :
+		    send_req(j, "REPORT", c->url, "1", body);
+		break;
+	case J_MULTIGET:
+		body = multiget_body(j, &n);
+		j->sent += n;
+		rc = body == NULL ? TANDEM_ENOMEM :
+		    send_req(j, "REPORT", c->url, "1", body);
+		break;
+	default:
+		TANDEM_REQUIRE(0);
+	}
+	free(body);
+	return rc;
+}
+
+int
+caldav_read(struct caldav_cal *cal, struct http *h, int64_t from, int64_t to,
+    struct tandem_diag *diag, caldav_done_fn cb, void *ud)
+{
+	struct job	*j;
+	int		 rc;
+
+	if (tandem_fails_assert(cal != NULL && cal->url != NULL && h != NULL &&
+	    cb != NULL && cal->job == NULL))
+		return TANDEM_EINVAL;
+	j = calloc(1, sizeof(*j));
+	if (j == NULL)
+		return TANDEM_ENOMEM;
+	j->cal = cal;
+	j->h = h;
+	j->diag = diag;
+	j->from = from;
+	j->to = to;
+	j->cb = cb;
+	j->ud = ud;
+	cal->job = j;
+	cal->error = 0;
+	cal->changed = 0;
+	memset(&cal->st, 0, sizeof(cal->st));
+	job_set_state(j, cal->kind == CALDAV_DAV ? J_NEXT : J_PROBE);
+	if (j->state == J_NEXT && cal->ncolls == 0)
+		job_set_state(j, J_PROBE);
+	/* The first request is sent now; its answer comes from the loop. */
+	rc = step(j);
+	if (rc < 0) {
+		cal->job = NULL;
+		free(j);
+	}
+	return rc;
+}

@@ -1,0 +1,1249 @@
+/*
+ * http: libcurl's multi interface on the host's libuv loop (see http.h).
+ *
+ * curl tells us which sockets to watch (on_socket) and when to call it back
+ * (on_curl_timer); a uv_poll per socket and one uv_timer answer it, and
+ * every answer ends by draining curl_multi_info_read.  User callbacks run
+ * from that drain, never from inside a libcurl callback, and a callback may
+ * submit more requests or close http: the close then waits for the drain.
+ *
+ * A request (struct xfer) is QUEUED until its host has a free connection,
+ * RUNNING while curl has it, WAITING for a retry on the `later` timer, and
+ * then finished: its callback runs and it is freed.  Every state change goes
+ * through xfer_set_state().
+ */
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+#include <uv.h>
+
+#include "tandem-int.h"
+#include "http.h"
+#include "secret.h"
+
+#define USER_AGENT	"tandem/" PACKAGE_VERSION
+#define MAX_REDIRS	5L
+#define DEFAULT_CAP	(64u * 1024 * 1024)
+#define LOW_SPEED_LIMIT	64L	/* bytes/s ... */
+#define LOW_SPEED_TIME	30L	/* ... for this many seconds: abandoned */
+
+enum xstate { X_NEW, X_QUEUED, X_RUNNING, X_WAITING, X_DONE };
+
+struct host {
+	char	*key;		/* scheme://authority, lower-case */
+	int	 active;
+	long	 auth;		/* CURLAUTH_* learnt from the server; 0: ask */
+};
+
+struct sock {
+	uv_poll_t	 poll;
+	curl_socket_t	 fd;
+	struct http	*h;
+	struct sock	*next, *prev;
+};
+
+struct xfer {
+	struct xfer		*next, *prev;	/* in one of http's lists */
+	struct http		*h;
+	enum xstate		 state;
+	size_t			 host;		/* index into h->hosts */
+	CURL			*easy;
+	struct curl_slist	*headers;
+	char			*url;
+	char			*method;
+	char			*body_out;	/* the request body */
+	size_t			 body_out_len;
+	char			*secret;
+	int			 basic_ok;	/* a password: Basic may go first */
+	size_t			 cap;
+	int			 keep_error_body;
+	uint64_t		 due;		/* WAITING: uv_now of the retry */
+	long			 retry_after_ms;	/* from the last answer; -1 none */
+	int			 toobig, nomem;
+	int			 dead;		/* WAITING only to finish */
+	size_t			 size;
+	struct http_result	 res;
+	char			*where;
+	char			 errbuf[CURL_ERROR_SIZE];
+	http_done_fn		 cb;
+	void			*ud;
+	struct http_request	 req;		/* for the callback; strings point into us */
+};
+
+struct xlist {
+	struct xfer	*head, *tail;
+};
+
+struct http {
+	uv_loop_t		*loop;
+	CURLM			*multi;
+	uv_timer_t		 timer;		/* curl's timeouts */
+	uv_timer_t		 later;		/* retries */
+	struct http_opts	 o;
+	struct xlist		 queued, running, waiting;
+	struct host		*hosts;
+	size_t			 nhosts, hosts_cap;
+	struct sock		*socks;
+	size_t			 pending;
+	int			 open_handles;
+	int			 draining;	/* user callbacks may be running */
+	int			 closing;
+	int			 close_asked;
+	uint64_t		 rng;
+	void			(*closed)(void *);
+	void			*closed_ud;
+};
+
+static void	drain(struct http *);
+static void	pump(struct http *);
+static void	finish(struct xfer *);
+static void	really_close(struct http *);
+static void	arm_later(struct http *);
+static void	on_later(uv_timer_t *);
+
+/* curl_global_init once; not thread-safe in every libcurl build. */
+static pthread_once_t	global_once = PTHREAD_ONCE_INIT;
+static CURLcode		global_rc = CURLE_FAILED_INIT;
+
+static void
+global_init(void)
+{
+	global_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+static void
+list_add(struct xlist *l, struct xfer *x)
+{
+	x->next = NULL;
+	x->prev = l->tail;
+	if (l->tail != NULL)
+		l->tail->next = x;
+	else
+		l->head = x;
+	l->tail = x;
+}
+
+static void
+list_del(struct xlist *l, struct xfer *x)
+{
+	if (x->prev != NULL)
+		x->prev->next = x->next;
+	else
+		l->head = x->next;
+	if (x->next != NULL)
+		x->next->prev = x->prev;
+	else
+		l->tail = x->prev;
+	x->next = x->prev = NULL;
+}
+
+static struct xlist *
+list_of(struct http *h, enum xstate s)
+{
+	switch (s) {
+	case X_QUEUED:
+		return &h->queued;
+	case X_RUNNING:
+		return &h->running;
+	case X_WAITING:
+		return &h->waiting;
+	default:
+		return NULL;
+	}
+}
+
+/* The one place a request changes state: it moves between the lists. */
+static void
+xfer_set_state(struct xfer *x, enum xstate s)
+{
+	struct xlist	*from = list_of(x->h, x->state), *to = list_of(x->h, s);
+
+	if (from != NULL)
+		list_del(from, x);
+	if (to != NULL)
+		list_add(to, x);
+	x->state = s;
+}
+
+/*
+ * Where the userinfo ("user:password@") of url starts, and its length with
+ * the '@'; 0 when there is none.  The authority ends at the first '/', '?'
+ * or '#', and its last '@' ends the userinfo, as libcurl reads it.
+ */
+static size_t
+userinfo(const char *url, const char **start)
+{
+	const char	*host, *end, *at = NULL, *p;
+
+	host = strstr(url, "://");
+	if (host == NULL)
+		return 0;
+	host += 3;
+	end = host + strcspn(host, "/?#");
+	for (p = host; p < end; p++)
+		if (*p == '@')
+			at = p;
+	if (at == NULL)
+		return 0;
+	*start = host;
+	return (size_t)(at + 1 - host);
+}
+
+char *
+http_redact(const char *url)
+{
+	const char	*ui = NULL;
+	char		*out;
+	size_t		 n, pre;
+
+	n = userinfo(url, &ui);
+	if (n == 0)
+		return strdup(url);
+	pre = (size_t)(ui - url);
+	out = malloc(strlen(url) - n + 1);
+	if (out == NULL)
+		return NULL;
+	memcpy(out, url, pre);
+	strcpy(out + pre, ui + n);
+	return out;
+}
+
+/* scheme://authority of a redacted http(s) URL, lower-cased. */
+static char *
+host_key(const char *where)
+{
+	const char	*a = strstr(where, "://");
+	char		*k;
+	size_t		 i, n;
+
+	if (a == NULL)
+		return NULL;
+	a += 3;
+	n = (size_t)(a - where) + strcspn(a, "/?#");
+	k = util_strndup(where, n);
+	for (i = 0; k != NULL && k[i] != '\0'; i++)
+		if (k[i] >= 'A' && k[i] <= 'Z')
+			k[i] = (char)(k[i] - 'A' + 'a');
+	return k;
+}
+
+static int
+host_find(struct http *h, const char *where, size_t *out)
+{
+	char	*k = host_key(where);
+	size_t	 i;
+	int	 rc;
+
+	if (k == NULL)
+		return TANDEM_ENOMEM;
+	for (i = 0; i < h->nhosts; i++)
+		if (strcmp(h->hosts[i].key, k) == 0)
+			break;
+	if (i == h->nhosts) {
+		rc = util_grow((void **)&h->hosts, &h->hosts_cap, h->nhosts + 1,
+		    sizeof(*h->hosts));
+		if (rc < 0) {
+			free(k);
+			return rc;
+		}
+		memset(&h->hosts[i], 0, sizeof(h->hosts[i]));
+		h->hosts[i].key = k;
+		h->nhosts++;
+	} else
+		free(k);
+	*out = i;
+	return 0;
+}
+
+static int
+is_http_url(const char *url)
+{
+	return strncasecmp(url, "http://", 7) == 0 ||
+	    strncasecmp(url, "https://", 8) == 0;
+}
+
+/* Blank out every copy of secret in text. */
+static void
+scrub(char *text, const char *secret)
+{
+	size_t	 n;
+	char	*p;
+
+	if (secret == NULL || secret[0] == '\0')
+		return;
+	n = strlen(secret);
+	while ((p = strstr(text, secret)) != NULL)
+		memset(p, '*', n);
+}
+
+/* Scrub the password of the URL's userinfo, if it has one. */
+static void
+scrub_url_password(char *text, const char *url)
+{
+	const char	*ui = NULL, *colon = NULL, *at;
+	char		 pw[256];
+	size_t		 n, len;
+
+	n = userinfo(url, &ui);
+	if (n > 0)
+		colon = memchr(ui, ':', n - 1);
+	if (colon == NULL)
+		return;
+	at = ui + n - 1;
+	len = (size_t)(at - (colon + 1));
+	if (len >= sizeof(pw))
+		return;
+	memcpy(pw, colon + 1, len);
+	pw[len] = '\0';
+	scrub(text, pw);
+	explicit_bzero(pw, sizeof(pw));
+}
+
+/*
+ * When line (n bytes) is "name: value", replace *out with the trimmed value.
+ * A value with control characters is ignored: it may go back to the server
+ * inside a request header.
+ */
+static int
+header_value(const char *line, size_t n, const char *name, char **out)
+{
+	const char	*v, *e, *p;
+	size_t		 nlen = strlen(name);
+	char		*copy;
+
+	if (n <= nlen || strncasecmp(line, name, nlen) != 0 || line[nlen] != ':')
+		return 0;
+	v = line + nlen + 1;
+	e = line + n;
+	while (v < e && (*v == ' ' || *v == '\t'))
+		v++;
+	while (e > v && (e[-1] == '\r' || e[-1] == '\n' || e[-1] == ' ' ||
+	    e[-1] == '\t'))
+		e--;
+	for (p = v; p < e; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return 0;
+	if (v == e)
+		return 0;
+	copy = util_strndup(v, (size_t)(e - v));
+	if (copy == NULL)
+		return TANDEM_ENOMEM;
+	free(*out);
+	*out = copy;
+	return 0;
+}
+
+/* Retry-After: delay-seconds or an HTTP-date; -1 when absent or unreadable. */
+static long
+retry_after_ms(const char *v)
+{
+	char	*end;
+	long	 s;
+	time_t	 t;
+
+	if (v == NULL)
+		return -1;
+	s = strtol(v, &end, 10);
+	if (end != v && *end == '\0' && s >= 0)
+		return s > 86400 ? 86400000L : s * 1000;
+	t = curl_getdate(v, NULL);
+	if (t == (time_t)-1)
+		return -1;
+	s = (long)(t - time(NULL));
+	return s <= 0 ? 0 : (s > 86400 ? 86400000L : s * 1000);
+}
+
+/*
+ * libcurl passes the headers of every answer, also of the redirects and the
+ * 401 that starts authentication: a status line starts over.
+ */
+static size_t
+on_header(char *line, size_t size, size_t nmemb, void *arg)
+{
+	struct xfer	*x = arg;
+	size_t		 n = size * nmemb;
+	char		*ra = NULL;
+	int		 rc = 0;
+
+	if (n >= 5 && strncmp(line, "HTTP/", 5) == 0) {
+		TANDEM_FREE(x->res.etag);
+		TANDEM_FREE(x->res.last_modified);
+		TANDEM_FREE(x->res.content_type);
+		x->retry_after_ms = -1;
+		return n;
+	}
+	rc |= header_value(line, n, "ETag", &x->res.etag);
+	rc |= header_value(line, n, "Last-Modified", &x->res.last_modified);
+	rc |= header_value(line, n, "Content-Type", &x->res.content_type);
+	rc |= header_value(line, n, "Retry-After", &ra);
+	if (ra != NULL)
+		x->retry_after_ms = retry_after_ms(ra);
+	free(ra);
+	if (rc < 0) {
+		x->nomem = 1;
+		return 0;		/* aborts the transfer */
+	}
+	return n;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct xfer	*x = arg;
+	size_t		 n = size * nmemb;
+	long		 code = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+	if ((code < 200 || code > 299) && !x->keep_error_body)
+		return n;	/* an error page: only its status counts */
+	if (n > x->cap - x->res.len) {
+		x->toobig = 1;
+		return 0;		/* aborts with CURLE_WRITE_ERROR */
+	}
+	if (util_grow((void **)&x->res.body, &x->size, x->res.len + n + 1, 1) < 0) {
+		x->nomem = 1;
+		return 0;
+	}
+	memcpy(x->res.body + x->res.len, data, n);
+	x->res.len += n;
+	x->res.body[x->res.len] = '\0';
+	return n;
+}
+
+/* Append a request header; the formatted copy is wiped, it may hold a token. */
+static int
+add_header(struct xfer *x, const char *fmt, ...)
+{
+	struct curl_slist	*l;
+	va_list			 ap;
+	char			*hd = NULL;
+	int			 len;
+
+	va_start(ap, fmt);
+	len = vasprintf(&hd, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return TANDEM_ENOMEM;
+	l = curl_slist_append(x->headers, hd);
+	explicit_bzero(hd, (size_t)len);
+	free(hd);
+	if (l == NULL)
+		return TANDEM_ENOMEM;
+	x->headers = l;
+	return 0;
+}
+
+static int
+set_headers(struct xfer *x, const struct http_request *r)
+{
+	int	rc = 0;
+
+	/* curl's own "Expect: 100-continue" costs a round trip per PUT. */
+	rc = add_header(x, "Expect:");
+	if (rc == 0 && r->content_type != NULL)
+		rc = add_header(x, "Content-Type: %s", r->content_type);
+	if (rc == 0 && r->depth != NULL)
+		rc = add_header(x, "Depth: %s", r->depth);
+	if (rc == 0 && r->if_match != NULL)
+		rc = add_header(x, "If-Match: %s", r->if_match);
+	if (rc == 0 && r->if_none_match != NULL)
+		rc = add_header(x, "If-None-Match: %s", r->if_none_match);
+	if (rc == 0 && r->if_modified_since != NULL)
+		rc = add_header(x, "If-Modified-Since: %s", r->if_modified_since);
+	return rc;
+}
+
+/*
+ * Everything but credentials.  A failed setopt is out of memory or a
+ * libcurl without the option; either way the transfer must not run without,
+ * say, its protocol restriction.  CURLE_OK is 0, so bad stays 0 only when
+ * every call succeeded.
+ */
+static int
+set_options(struct xfer *x, const struct http_request *r)
+{
+	struct http	*h = x->h;
+	CURL		*e = x->easy;
+	int		 bad = 0;
+
+	bad |= curl_easy_setopt(e, CURLOPT_URL, x->url);
+#if LIBCURL_VERSION_NUM >= 0x075500
+	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	bad |= curl_easy_setopt(e, CURLOPT_MAXREDIRS, MAX_REDIRS);
+	bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+	bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+	bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
+	    (long)h->o.connect_timeout_ms);
+	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
+	    r->server != NULL && r->server->timeout > 0 ?
+	    (long)r->server->timeout * 1000L : (long)h->o.timeout_ms);
+	bad |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED_LIMIT);
+	bad |= curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, LOW_SPEED_TIME);
+	bad |= curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)x->cap);
+	bad |= curl_easy_setopt(e, CURLOPT_USERAGENT, USER_AGENT);
+	bad |= curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+	bad |= curl_easy_setopt(e, CURLOPT_ERRORBUFFER, x->errbuf);
+	bad |= curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+	bad |= curl_easy_setopt(e, CURLOPT_HEADERDATA, x);
+	bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+	bad |= curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
+	bad |= curl_easy_setopt(e, CURLOPT_PRIVATE, x);
+	if (x->method != NULL && strcmp(x->method, "GET") != 0)
+		bad |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
+	if (x->method != NULL && strcmp(x->method, "HEAD") == 0)
+		bad |= curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	if (x->body_out != NULL) {
+		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body_out);
+		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)x->body_out_len);
+	}
+	if (r->server != NULL && r->server->ca_file != NULL)
+		bad |= curl_easy_setopt(e, CURLOPT_CAINFO, r->server->ca_file);
+	return bad ? TANDEM_EIO : 0;
+}
+
+/*
+ * A password goes to libcurl, which answers a Basic or a Digest challenge;
+ * once a host is known to take Basic, it is sent with the first request and
+ * the 401 round trip is saved.  A token goes as a Bearer header.  libcurl
+ * drops both when a redirect leaves the host.
+ */
+static int
+set_auth(struct xfer *x, const struct server *sv, struct tandem_diag *diag)
+{
+	const char	*file, *p;
+	int		 rc, bad = 0;
+
+	if (sv == NULL || (sv->password_file == NULL && sv->token_file == NULL))
+		return 0;
+	file = sv->password_file != NULL ? sv->password_file : sv->token_file;
+	if (sv->password_file != NULL && sv->user == NULL) {
+		diag_add(diag, x->where, 0, "not fetched: a password_file needs a user");
+		return TANDEM_ECONFIG;
+	}
+	rc = secret_read(file, &x->secret, diag);
+	if (rc == TANDEM_ENOMEM)
+		return rc;
+	if (rc < 0) {
+		diag_add(diag, x->where, 0, "not fetched: its %s is refused",
+		    sv->password_file != NULL ? "password_file" : "token_file");
+		return TANDEM_ECONFIG;
+	}
+	if (sv->password_file != NULL) {
+		bad |= curl_easy_setopt(x->easy, CURLOPT_USERNAME, sv->user);
+		bad |= curl_easy_setopt(x->easy, CURLOPT_PASSWORD, x->secret);
+		bad |= curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH,
+		    (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
+		x->basic_ok = 1;
+		return bad ? TANDEM_EIO : 0;
+	}
+	for (p = x->secret; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
+			diag_add(diag, file, 0, "a token must be one line of text");
+			return TANDEM_ECONFIG;
+		}
+	}
+	return add_header(x, "Authorization: Bearer %s", x->secret);
+}
+
+static void
+xfer_free(struct xfer *x)
+{
+	struct curl_slist	*l;
+
+	for (l = x->headers; l != NULL; l = l->next)
+		explicit_bzero(l->data, strlen(l->data));
+	curl_slist_free_all(x->headers);
+	curl_easy_cleanup(x->easy);
+	secret_free(x->secret);
+	free(x->url);
+	free(x->method);
+	free(x->body_out);
+	free(x->where);
+	free(x->res.body);
+	free(x->res.etag);
+	free(x->res.last_modified);
+	free(x->res.content_type);
+	free(x);
+}
+
+/* Copy what the request must keep; strings in x->req then point into x. */
+static int
+xfer_copy(struct xfer *x, const struct http_request *r)
+{
+	x->req = *r;
+	x->url = util_strdup(r->url);
+	x->method = r->method != NULL ? util_strdup(r->method) : NULL;
+	x->where = http_redact(r->url);
+	if (r->body != NULL) {
+		x->body_out = util_strndup(r->body, r->body_len);
+		x->body_out_len = r->body_len;
+	}
+	if (x->url == NULL || x->where == NULL ||
+	    (r->method != NULL && x->method == NULL) ||
+	    (r->body != NULL && x->body_out == NULL))
+		return TANDEM_ENOMEM;
+	x->req.url = x->url;
+	x->req.method = x->method;
+	x->req.body = x->body_out;
+	x->req.content_type = x->req.depth = NULL;
+	x->req.if_match = x->req.if_none_match = x->req.if_modified_since = NULL;
+	x->res.where = x->where;
+	x->cap = r->cap != 0 ? r->cap : DEFAULT_CAP;
+	x->keep_error_body = r->keep_error_body;
+	x->cb = r->cb;
+	x->ud = r->ud;
+	return 0;
+}
+
+int
+http_submit(struct http *h, const struct http_request *r,
+    struct tandem_diag *diag)
+{
+	struct xfer	*x = NULL;
+	int		 rc;
+
+	if (tandem_fails_assert(h != NULL && r != NULL && r->url != NULL &&
+	    r->cb != NULL))
+		return TANDEM_EINVAL;
+	if (h->closing)
+		return TANDEM_ECANCELED;
+	x = calloc(1, sizeof(*x));
+	if (x == NULL)
+		return TANDEM_ENOMEM;
+	x->h = h;
+	x->retry_after_ms = -1;
+	rc = xfer_copy(x, r);
+	if (rc < 0)
+		goto out;
+	if (!is_http_url(r->url)) {
+		diag_add(diag, x->where, 0, "not an http or https URL");
+		rc = TANDEM_EINVAL;
+		goto out;
+	}
+	rc = host_find(h, x->where, &x->host);
+	if (rc < 0)
+		goto out;
+	x->easy = curl_easy_init();
+	if (x->easy == NULL) {
+		rc = TANDEM_ENOMEM;
+		goto out;
+	}
+	rc = set_options(x, r);
+	if (rc == 0)
+		rc = set_auth(x, r->server, diag);
+	if (rc == 0)
+		rc = set_headers(x, r);
+	if (rc == 0 && curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER,
+	    x->headers) != CURLE_OK)
+		rc = TANDEM_EIO;
+	if (rc == TANDEM_EIO)
+		diag_add(diag, x->where, 0, "libcurl cannot set up the transfer");
+out:
+	if (rc < 0) {
+		xfer_free(x);
+		return rc;
+	}
+	h->pending++;
+	xfer_set_state(x, X_QUEUED);
+	pump(h);
+	return 0;
+}
+
+/* Reset what an attempt collects, then hand the transfer to curl. */
+static void
+start(struct xfer *x)
+{
+	struct http	*h = x->h;
+	struct host	*hs = &h->hosts[x->host];
+
+	TANDEM_FREE(x->res.body);
+	TANDEM_FREE(x->res.etag);
+	TANDEM_FREE(x->res.last_modified);
+	TANDEM_FREE(x->res.content_type);
+	x->res.len = 0;
+	x->size = 0;
+	x->toobig = x->nomem = 0;
+	x->errbuf[0] = '\0';
+	x->retry_after_ms = -1;
+	x->res.attempts++;
+	if (x->basic_ok && hs->auth != 0)
+		curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH, hs->auth);
+	xfer_set_state(x, X_RUNNING);
+	hs->active++;
+	if (curl_multi_add_handle(h->multi, x->easy) != CURLM_OK) {
+		/* Finished from the loop: never inside http_submit(). */
+		hs->active--;
+		x->res.error = TANDEM_ENOMEM;
+		snprintf(x->res.message, sizeof(x->res.message),
+		    "libcurl cannot start the transfer");
+		x->dead = 1;
+		x->due = uv_now(h->loop);
+		xfer_set_state(x, X_WAITING);
+		arm_later(h);
+	}
+}
+
+/* Start what the connection limits allow, oldest first. */
+static void
+pump(struct http *h)
+{
+	struct xfer	*x, *next;
+
+	for (x = h->queued.head; x != NULL && !h->closing; x = next) {
+		next = x->next;
+		if (h->hosts[x->host].active < h->o.connections)
+			start(x);
+	}
+}
+
+/* The user's callback, then the request is gone. */
+static void
+finish(struct xfer *x)
+{
+	struct http	*h = x->h;
+
+	xfer_set_state(x, X_DONE);
+	h->pending--;
+	h->draining++;
+	x->cb(&x->req, &x->res, x->ud);
+	h->draining--;
+	xfer_free(x);
+}
+
+static void
+arm_later(struct http *h)
+{
+	struct xfer	*x;
+	uint64_t	 now = uv_now(h->loop), first = UINT64_MAX;
+
+	for (x = h->waiting.head; x != NULL; x = x->next)
+		if (x->due < first)
+			first = x->due;
+	if (first == UINT64_MAX)
+		uv_timer_stop(&h->later);
+	else
+		uv_timer_start(&h->later, on_later, first > now ? first - now : 0, 0);
+}
+
+/* Retries that are due go back to the queue; failed starts finish here. */
+static void
+on_later(uv_timer_t *t)
+{
+	struct http	*h = t->data;
+	struct xfer	*x, *next;
+	uint64_t	 now = uv_now(h->loop);
+
+	if (h->closing)
+		return;
+	h->draining++;
+	for (x = h->waiting.head; x != NULL && !h->close_asked; x = next) {
+		next = x->next;
+		if (x->due > now)
+			continue;
+		if (x->dead)
+			finish(x);
+		else
+			xfer_set_state(x, X_QUEUED);
+		next = h->waiting.head;		/* a callback may change the list */
+	}
+	h->draining--;
+	if (h->close_asked && h->draining == 0) {
+		really_close(h);
+		return;
+	}
+	pump(h);
+	arm_later(h);
+}
+
+/* xorshift64*: jitter only, so that retries of many requests spread out. */
+static double
+jitter(struct http *h)
+{
+	h->rng ^= h->rng >> 12;
+	h->rng ^= h->rng << 25;
+	h->rng ^= h->rng >> 27;
+	return (double)((h->rng * 2685821657736338717ULL) >> 11) /
+	    (double)(1ULL << 53);
+}
+
+static int
+transient(CURLcode cc, long code)
+{
+	switch (cc) {
+	case CURLE_OK:
+		return code == 429 || code == 500 || code == 502 ||
+		    code == 503 || code == 504;
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_RECV_ERROR:
+	case CURLE_SEND_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+const char *
+http_reason(long code)
+{
+	static const struct {
+		long		 code;
+		const char	*text;
+	} reasons[] = {
+		{ 400, " Bad Request" }, { 401, " Unauthorized" },
+		{ 403, " Forbidden" }, { 404, " Not Found" },
+		{ 405, " Method Not Allowed" }, { 409, " Conflict" },
+		{ 410, " Gone" }, { 412, " Precondition Failed" },
+		{ 429, " Too Many Requests" }, { 500, " Internal Server Error" },
+		{ 502, " Bad Gateway" }, { 503, " Service Unavailable" },
+		{ 504, " Gateway Timeout" }
+	};
+	size_t	i;
+
+	for (i = 0; i < TANDEM_NELEM(reasons); i++)
+		if (reasons[i].code == code)
+			return reasons[i].text;
+	return "";
+}
+
+static void
+cap_text(size_t cap, char *buf, size_t n)
+{
+	if (cap % (1024 * 1024) == 0)
+		snprintf(buf, n, "%zu MiB", cap / (1024 * 1024));
+	else if (cap % 1024 == 0)
+		snprintf(buf, n, "%zu KiB", cap / 1024);
+	else
+		snprintf(buf, n, "%zu bytes", cap);
+}
+
+/* Fill res.error and res.message from the attempt's outcome. */
+static void
+outcome(struct xfer *x, CURLcode cc, long code)
+{
+	char	cap[32], text[CURL_ERROR_SIZE];
+
+	x->res.status = cc == CURLE_OK ? (int)code : 0;
+	x->res.error = 0;
+	x->res.message[0] = '\0';
+	if (x->nomem) {
+		x->res.error = TANDEM_ENOMEM;
+		snprintf(x->res.message, sizeof(x->res.message), "out of memory");
+	} else if (x->toobig || cc == CURLE_FILESIZE_EXCEEDED) {
+		cap_text(x->cap, cap, sizeof(cap));
+		x->res.error = TANDEM_ERANGE;
+		x->res.status = 0;
+		snprintf(x->res.message, sizeof(x->res.message),
+		    "larger than %s", cap);
+	} else if (cc != CURLE_OK) {
+		snprintf(text, sizeof(text), "%s",
+		    x->errbuf[0] != '\0' ? x->errbuf : curl_easy_strerror(cc));
+		scrub(text, x->secret);
+		scrub_url_password(text, x->url);
+		x->res.error = TANDEM_EIO;
+		if (cc == CURLE_UNSUPPORTED_PROTOCOL)
+			snprintf(x->res.message, sizeof(x->res.message),
+			    "refused a redirect to a protocol other than http "
+			    "or https (%s)", text);
+		else
+			snprintf(x->res.message, sizeof(x->res.message), "%s", text);
+	} else if (code < 200 || code > 399)
+		snprintf(x->res.message, sizeof(x->res.message), "HTTP %ld%s",
+		    code, http_reason(code));
+}
+
+/* Remember what a host answered a password with: Basic goes first next time. */
+static void
+learn_auth(struct xfer *x, long code)
+{
+	struct host	*hs = &x->h->hosts[x->host];
+	long		 avail = 0;
+
+	if (!x->basic_ok || hs->auth != 0 || code == 401)
+		return;
+	if (curl_easy_getinfo(x->easy, CURLINFO_HTTPAUTH_AVAIL, &avail) != CURLE_OK)
+		return;
+	if (avail == CURLAUTH_BASIC)
+		hs->auth = CURLAUTH_BASIC;
+}
+
+/* An attempt ended: retry it later, or finish it. */
+static void
+attempt_done(struct xfer *x, CURLcode cc)
+{
+	struct http	*h = x->h;
+	long		 code = 0, delay;
+
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &code);
+	curl_multi_remove_handle(h->multi, x->easy);
+	h->hosts[x->host].active--;
+	outcome(x, cc, code);
+	learn_auth(x, code);
+	if (!h->closing && !x->nomem && !x->toobig && transient(cc, code) &&
+	    x->res.attempts <= h->o.retries) {
+		delay = (long)((double)h->o.backoff_ms *
+		    (double)(1L << (x->res.attempts - 1)) * (0.5 + jitter(h)));
+		if (x->retry_after_ms > h->o.retry_after_max_ms) {
+			snprintf(x->res.message + strlen(x->res.message),
+			    sizeof(x->res.message) - strlen(x->res.message),
+			    " (Retry-After %ld s: not waited for)",
+			    x->retry_after_ms / 1000);
+			finish(x);
+			return;
+		}
+		if (x->retry_after_ms >= 0)
+			delay = x->retry_after_ms;
+		x->due = uv_now(h->loop) + (uint64_t)delay;
+		xfer_set_state(x, X_WAITING);
+		arm_later(h);
+		return;
+	}
+	finish(x);
+}
+
+/* Hand every ended transfer on; then start what waits. */
+static void
+drain(struct http *h)
+{
+	CURLMsg		*msg;
+	struct xfer	*x;
+	CURLcode	 cc;
+	int		 left;
+
+	h->draining++;
+	while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		x = NULL;
+		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		cc = msg->data.result;		/* msg dies with the handle */
+		attempt_done(x, cc);
+		if (h->close_asked)
+			break;
+	}
+	h->draining--;
+	if (h->close_asked && h->draining == 0) {
+		really_close(h);
+		return;
+	}
+	pump(h);
+}
+
+static void
+sock_closed(uv_handle_t *hd)
+{
+	struct sock	*k = hd->data;
+	struct http	*h = k->h;
+
+	free(k);
+	if (--h->open_handles == 0 && h->closing)
+		really_close(h);
+}
+
+static void
+sock_close(struct sock *k)
+{
+	struct http	*h = k->h;
+
+	if (k->prev != NULL)
+		k->prev->next = k->next;
+	else
+		h->socks = k->next;
+	if (k->next != NULL)
+		k->next->prev = k->prev;
+	uv_poll_stop(&k->poll);
+	uv_close((uv_handle_t *)&k->poll, sock_closed);
+}
+
+static void
+on_poll(uv_poll_t *p, int status, int events)
+{
+	struct sock	*k = p->data;
+	struct http	*h = k->h;
+	int		 flags = 0, running;
+
+	if (status < 0)
+		flags = CURL_CSELECT_ERR;
+	if (events & UV_READABLE)
+		flags |= CURL_CSELECT_IN;
+	if (events & UV_WRITABLE)
+		flags |= CURL_CSELECT_OUT;
+	/* k may be closed inside: only h and the fd are used after. */
+	curl_multi_socket_action(h->multi, k->fd, flags, &running);
+	drain(h);
+}
+
+static int
+on_socket(CURL *e, curl_socket_t s, int what, void *userp, void *socketp)
+{
+	struct http	*h = userp;
+	struct sock	*k = socketp;
+	int		 ev = 0;
+
+	(void)e;
+	if (what == CURL_POLL_REMOVE) {
+		if (k != NULL) {
+			curl_multi_assign(h->multi, s, NULL);
+			sock_close(k);
+		}
+		return 0;
+	}
+	if (k == NULL) {
+		k = calloc(1, sizeof(*k));
+		if (k == NULL)
+			return -1;
+		if (uv_poll_init_socket(h->loop, &k->poll, s) != 0) {
+			free(k);
+			return -1;
+		}
+		k->fd = s;
+		k->h = h;
+		k->poll.data = k;
+		k->next = h->socks;
+		if (h->socks != NULL)
+			h->socks->prev = k;
+		h->socks = k;
+		h->open_handles++;
+		curl_multi_assign(h->multi, s, k);
+	}
+	if (what & CURL_POLL_IN)
+		ev |= UV_READABLE;
+	if (what & CURL_POLL_OUT)
+		ev |= UV_WRITABLE;
+	uv_poll_start(&k->poll, ev, on_poll);
+	return 0;
+}
+
+static void
+on_curl_timer(uv_timer_t *t)
+{
+	struct http	*h = t->data;
+	int		 running;
+
+	curl_multi_socket_action(h->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	drain(h);
+}
+
+/* curl asks to be called back in ms; 0 means "soon", never now. */
+static int
+on_timeout(CURLM *m, long ms, void *userp)
+{
+	struct http	*h = userp;
+
+	(void)m;
+	if (ms < 0)
+		uv_timer_stop(&h->timer);
+	else
+		uv_timer_start(&h->timer, on_curl_timer, ms == 0 ? 1 : (uint64_t)ms, 0);
+	return 0;
+}
+
+static void
+defaults(struct http_opts *o, const struct http_opts *in)
+{
+	if (in != NULL)
+		*o = *in;
+	else
+		memset(o, 0, sizeof(*o));
+	if (o->connections <= 0)
+		o->connections = 4;
+	if (o->timeout_ms <= 0)
+		o->timeout_ms = 60000;
+	if (o->connect_timeout_ms <= 0)
+		o->connect_timeout_ms = 10000;
+	if (o->retries < 0)
+		o->retries = 0;
+	else if (o->retries == 0 && (in == NULL || in->retries == 0))
+		o->retries = 3;
+	if (o->backoff_ms <= 0)
+		o->backoff_ms = 500;
+	if (o->retry_after_max_ms <= 0)
+		o->retry_after_max_ms = 60000;
+}
+
+int
+http_new(uv_loop_t *loop, const struct http_opts *opts, struct http **out)
+{
+	struct http	*h;
+	int		 bad = 0;
+
+	if (tandem_fails_assert(loop != NULL && out != NULL))
+		return TANDEM_EINVAL;
+	*out = NULL;
+	if (pthread_once(&global_once, global_init) != 0 || global_rc != CURLE_OK)
+		return TANDEM_EIO;
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return TANDEM_ENOMEM;
+	h->multi = curl_multi_init();
+	if (h->multi == NULL) {
+		free(h);
+		return TANDEM_ENOMEM;
+	}
+	h->loop = loop;
+	defaults(&h->o, opts);
+	h->rng = (uint64_t)uv_hrtime() | 1;
+	bad |= curl_multi_setopt(h->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+	bad |= curl_multi_setopt(h->multi, CURLMOPT_SOCKETDATA, h);
+	bad |= curl_multi_setopt(h->multi, CURLMOPT_TIMERFUNCTION, on_timeout);
+	bad |= curl_multi_setopt(h->multi, CURLMOPT_TIMERDATA, h);
+	bad |= curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+	    (long)h->o.connections);
+	if (bad) {
+		curl_multi_cleanup(h->multi);
+		free(h);
+		return TANDEM_EIO;
+	}
+	uv_timer_init(loop, &h->timer);
+	uv_timer_init(loop, &h->later);
+	h->timer.data = h->later.data = h;
+	h->open_handles = 2;
+	*out = h;
+	return 0;
+}
+
+size_t
+http_pending(const struct http *h)
+{
+	return h == NULL ? 0 : h->pending;
+}
+
+static void
+timer_closed(uv_handle_t *hd)
+{
+	struct http	*h = hd->data;
+
+	if (--h->open_handles == 0)
+		really_close(h);
+}
+
+/* Every request ends now with TANDEM_ECANCELED; h stays usable. */
+static void
+cancel_all(struct http *h)
+{
+	struct xfer	*x;
+
+	while ((x = h->running.head) != NULL) {
+		curl_multi_remove_handle(h->multi, x->easy);
+		h->hosts[x->host].active--;
+		x->res.error = TANDEM_ECANCELED;
+		snprintf(x->res.message, sizeof(x->res.message), "cancelled");
+		finish(x);
+	}
+	while ((x = h->queued.head) != NULL || (x = h->waiting.head) != NULL) {
+		x->res.error = TANDEM_ECANCELED;
+		snprintf(x->res.message, sizeof(x->res.message), "cancelled");
+		finish(x);
+	}
+}
+
+void
+http_cancel_all(struct http *h)
+{
+	if (h == NULL || h->closing)
+		return;
+	cancel_all(h);
+	arm_later(h);
+}
+
+/*
+ * Called when close was asked and no callback runs: cancel everything, let
+ * curl go, close the handles; the last close callback frees h.
+ */
+static void
+really_close(struct http *h)
+{
+	void		(*done)(void *) = h->closed;
+	void		*ud = h->closed_ud;
+	struct sock	*k;
+	size_t		 i;
+
+	if (h->multi != NULL) {
+		h->close_asked = 0;
+		cancel_all(h);
+		curl_multi_cleanup(h->multi);
+		h->multi = NULL;
+		while ((k = h->socks) != NULL)
+			sock_close(k);
+		uv_timer_stop(&h->timer);
+		uv_timer_stop(&h->later);
+		uv_close((uv_handle_t *)&h->timer, timer_closed);
+		uv_close((uv_handle_t *)&h->later, timer_closed);
+		return;
+	}
+	if (h->open_handles > 0)
+		return;
+	for (i = 0; i < h->nhosts; i++)
+		free(h->hosts[i].key);
+	free(h->hosts);
+	free(h);
+	if (done != NULL)
+		done(ud);
+}
+
+void
+http_close(struct http *h, void (*done)(void *), void *ud)
+{
+	if (h == NULL || h->closing)
+		return;
+	h->closing = 1;
+	h->closed = done;
+	h->closed_ud = ud;
+	if (h->draining > 0) {
+		h->close_asked = 1;	/* drain() finishes it */
+		return;
+	}
+	really_close(h);
+}
+
+/* prefix (len bytes) of a URL ends where a path segment does. */
+static int
+at_boundary(const char *prefix, size_t len, char next)
+{
+	return prefix[len - 1] == '/' || next == '\0' || next == '/' ||
+	    next == '?' || next == '#';
+}
+
+const struct server *
+http_server_for(const struct tandem_config *cfg, const char *url)
+{
+	const struct server	*best = NULL, *sv;
+	size_t			 i, len, bestlen = 0;
+
+	if (cfg == NULL || url == NULL)
+		return NULL;
+	for (i = 0; i < cfg->nservers; i++) {
+		sv = &cfg->servers[i];
+		if (sv->url == NULL)
+			continue;
+		len = strlen(sv->url);
+		if (len == 0 || len <= bestlen || strncmp(url, sv->url, len) != 0)
+			continue;
+		if (!at_boundary(sv->url, len, url[len]))
+			continue;
+		best = sv;
+		bestlen = len;
+	}
+	return best;
+}
