@@ -289,7 +289,8 @@ multiget_body(struct job *j, size_t *count)
 	for (i = j->sent; i < j->nwant && n < MULTIGET_MAX; i++, n++) {
 		e = dav_xml_escape(j->want[i]);
 		len = strlen(s);
-		grown = e != NULL ? realloc(s, len + strlen(e) + 16) : NULL;
+		grown = e != NULL ? realloc(s, len + strlen(e) +
+		    sizeof("<d:href></d:href>")) : NULL;
 		if (grown == NULL) {
 			free(e);
 			free(s);

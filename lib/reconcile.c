@@ -695,6 +695,7 @@ pass_free(struct pass *x)
 		free(x->v[i].uid);
 	free(x->v);
 	rowset_free(x->rows);
+	free(x->rows);
 	tandem_plan_free(x->plan);
 	tandem_diag_free(x->diag);
 	free(x);
