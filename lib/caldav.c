@@ -48,16 +48,10 @@ struct job {
 
 static int	step(struct job *);
 
-static const char *const state_names[] = {
-	"probe", "list", "next", "token", "query", "sync", "ctag",
-	"multiget", "done"
-};
-
 /* The one place a read changes state. */
 static void
 job_set_state(struct job *j, enum jstate s)
 {
-	(void)state_names;
 	j->state = s;
 }
 
@@ -219,12 +213,6 @@ send_req(struct job *j, const char *method, const char *url, const char *depth,
 	"<d:supported-report-set/><c:calendar-home-set/>"		\
 	"<c:supported-calendar-component-set/>"				\
 	"</d:prop></d:propfind>"
-
-static const char *
-probe_body(void)
-{
-	return PROP_PROBE;
-}
 
 /* A time for a CalDAV time-range: 20270301T000000Z. */
 static void
@@ -790,14 +778,14 @@ step(struct job *j)
 	c = j->coll < j->cal->ncolls ? &j->cal->colls[j->coll] : NULL;
 	switch (j->state) {
 	case J_PROBE:
-		rc = send_req(j, "PROPFIND", j->cal->url, "0", probe_body());
+		rc = send_req(j, "PROPFIND", j->cal->url, "0", PROP_PROBE);
 		break;
 	case J_LIST:
-		rc = send_req(j, "PROPFIND", j->home, "1", probe_body());
+		rc = send_req(j, "PROPFIND", j->home, "1", PROP_PROBE);
 		break;
 	case J_TOKEN:
 	case J_CTAG:
-		rc = send_req(j, "PROPFIND", c->url, "0", probe_body());
+		rc = send_req(j, "PROPFIND", c->url, "0", PROP_PROBE);
 		break;
 	case J_QUERY:
 		body = query_body(j->from, j->to + SLACK);
