@@ -102,8 +102,8 @@ caldav_cal_clear(struct caldav_cal *cal)
  * href resolved against base: an absolute URL stays, "/path" takes base's
  * scheme and authority, anything else is relative to base's folder.
  */
-static char *
-resolve(const char *base, const char *href)
+char *
+caldav_resolve(const char *base, const char *href)
 {
 	const char	*auth, *slash;
 	char		*out = NULL;
@@ -140,8 +140,8 @@ path_of(const char *url)
 	return a + strcspn(a, "/");
 }
 
-static int
-same_href(const char *a, const char *b)
+int
+caldav_same_href(const char *a, const char *b)
 {
 	return strcmp(path_of(a), path_of(b)) == 0;
 }
@@ -305,7 +305,7 @@ obj_find(struct caldav_coll *c, const char *href)
 	size_t	i;
 
 	for (i = 0; i < c->n; i++)
-		if (same_href(c->v[i].href, href))
+		if (caldav_same_href(c->v[i].href, href))
 			return &c->v[i];
 	return NULL;
 }
@@ -469,7 +469,7 @@ on_probe(struct job *j, struct http_result *res)
 			job_set_state(j, J_NEXT);
 		}
 	} else if (r != NULL && (home != NULL || (r->type & DAV_T_COLLECTION))) {
-		j->home = home != NULL ? resolve(j->cal->url, home) :
+		j->home = home != NULL ? caldav_resolve(j->cal->url, home) :
 		    util_strdup(j->cal->url);
 		if (j->home == NULL)
 			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
@@ -497,7 +497,7 @@ on_list(struct job *j, struct http_result *res)
 		if (!(r->type & DAV_T_CALENDAR) ||
 		    (r->comps != 0 && !(r->comps & DAV_C_VEVENT)))
 			continue;
-		url = resolve(j->home, r->href);
+		url = caldav_resolve(j->home, r->href);
 		if (url == NULL || coll_add(j->cal, url) < 0)
 			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
 		free(url);
@@ -636,7 +636,7 @@ on_sync(struct job *j, struct http_result *res)
 		return;
 	for (i = 0; i < ms.n && rc == 0; i++) {
 		r = &ms.v[i];
-		if (same_href(r->href, c->url))
+		if (caldav_same_href(r->href, c->url))
 			continue;
 		if (r->status == 404) {
 			if (obj_find(c, r->href) != NULL) {

@@ -87,6 +87,16 @@ typedef void (*caldav_done_fn)(void *ud, struct caldav_cal *cal);
 int caldav_read(struct caldav_cal *cal, struct http *h, int64_t from,
     int64_t to, struct tandem_diag *diag, caldav_done_fn cb, void *ud);
 
+/*
+ * href resolved against base: an absolute URL stays, "/path" takes base's
+ * scheme and authority, anything else is relative to base's folder.  NULL
+ * on ENOMEM or a base that is not a URL.
+ */
+char *caldav_resolve(const char *base, const char *href);
+
+/* Do two hrefs or URLs name the same path? */
+int caldav_same_href(const char *a, const char *b);
+
 /* Free what cal holds (not cal itself); no read may be in flight. */
 void caldav_cal_clear(struct caldav_cal *cal);
 

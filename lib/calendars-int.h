@@ -37,6 +37,14 @@ struct cal {
 const struct cal *calendars_find(const struct tandem_calendars *c,
     const struct person *p);
 
+/*
+ * The organizer's calendar of pg as the last read left it (invite = caldav
+ * or both), or NULL.  Its watch set holds tandem's events with every
+ * attendee's PARTSTAT as the server wrote it.
+ */
+const struct cal *calendars_organizer(const struct tandem_calendars *c,
+    const struct program *pg);
+
 struct http;
 typedef void (*calendars_done_fn)(void *ud, int rc);
 

@@ -185,10 +185,39 @@ need(struct tandem_calendars *c, const struct person *p,
 }
 
 static int
+organizer_wanted(const struct program *pg)
+{
+	return (pg->invite == INVITE_CALDAV || pg->invite == INVITE_BOTH) &&
+	    pg->calendar != NULL;
+}
+
+/* The organizer's calendar of pg as an entry keyed ("", URL). */
+static void
+organizer_of(const struct program *pg, struct person *org)
+{
+	memset(org, 0, sizeof(*org));
+	org->email = (char *)"";
+	org->tz = pg->timezone;
+	org->calendar = pg->calendar;
+}
+
+const struct cal *
+calendars_organizer(const struct tandem_calendars *c, const struct program *pg)
+{
+	struct person	org;
+
+	if (!organizer_wanted(pg))
+		return NULL;
+	organizer_of(pg, &org);
+	return calendars_find(c, &org);
+}
+
+static int
 need_all(struct tandem_calendars *c, const struct tandem_plan *plan)
 {
-	size_t	i;
-	int	rc = 0;
+	struct person	org;
+	size_t		i;
+	int		rc = 0;
 
 	for (i = 0; i < c->n; i++)
 		c->v[i].needed = 0;
@@ -198,6 +227,13 @@ need_all(struct tandem_calendars *c, const struct tandem_plan *plan)
 		rc = need(c, plan->it[i].pr->mentor, plan->cfg);
 		if (rc == 0)
 			rc = need(c, plan->it[i].pr->mentee, plan->cfg);
+	}
+	/* Where invitations are written: the replies are read there. */
+	for (i = 0; i < plan->cfg->nprograms && rc == 0; i++) {
+		if (organizer_wanted(&plan->cfg->programs[i])) {
+			organizer_of(&plan->cfg->programs[i], &org);
+			rc = need(c, &org, plan->cfg);
+		}
 	}
 	return rc;
 }

@@ -77,6 +77,7 @@ static const struct keydef program_keys[] = {
 	[PK_MAX_PER_WEEK] = { "max_per_week", K_INT, PO(max_per_week), 1, 20, "2", 0 },
 	[PK_TENTATIVE] = { "tentative", K_TENTATIVE, PO(tentative_free), 0, 0, "busy", 0 },
 	[PK_HOOK_TIMEOUT] = { "hook_timeout", K_INT, PO(hook_timeout), 1, 3600, "60", 0 },
+	[PK_CALENDAR] = { "calendar", K_HTTPURL, PO(calendar), 0, 0, NULL, 0 },
 	[PK_COUNT_KEYS] = { NULL, 0, 0, 0, 0, NULL, 0 }
 };
 

@@ -32,6 +32,7 @@ struct tandem_engine {
 	int				 busy;		/* a pass or its jobs run */
 	int				 again;		/* a pass was asked for meanwhile */
 	int				 hooks_running;
+	void				*caldav_batch;	/* caldav jobs in flight */
 	int				 pass_rc;	/* the pass's result, for done */
 	int64_t				 now;		/* the clock of the current pass */
 	int64_t				 next_wake;	/* UTC, -1: none */
@@ -56,6 +57,18 @@ int reconcile_pass(struct tandem_engine *e, int64_t now, reconcile_done_fn done)
  * on the loop), then call engine_pass_over(e, rc) from the loop.
  */
 void jobs_run(struct tandem_engine *e, int64_t now, int rc);
+
+/* A failed attempt of job j: retried later, or given up after the last. */
+struct store_job;
+void jobs_failed(struct tandem_engine *e, const struct store_job *j,
+    const char *why);
+
+/*
+ * jobs_caldav.c: carry out the due "caldav" jobs on the loop, then call
+ * then(e) from the loop (or at once when there are none).
+ */
+typedef void (*jobs_then_fn)(struct tandem_engine *e);
+void jobs_caldav(struct tandem_engine *e, jobs_then_fn then);
 
 /* engine.c: the pass and its jobs are over; rc goes to the pass's caller. */
 void engine_pass_over(struct tandem_engine *e, int rc);

@@ -6,8 +6,8 @@
  * failing is given up after JOBS_MAX_ATTEMPTS, and says so in the log.
  *
  * Payloads: "outbox" jobs are "DIR\nMESSAGE"; "hook" jobs "PATH\nJSON",
- * the JSON being the event the hook reads on stdin.  Jobs of other kinds
- * (imip, caldav) wait for their transport.
+ * the JSON being the event the hook reads on stdin.  "caldav" jobs are run
+ * by jobs_caldav.c; "imip" jobs wait for the mail transport.
  */
 #include <sys/stat.h>
 
@@ -40,8 +40,8 @@ backoff(int attempts)
 }
 
 /* A failed attempt: retry later, or give up after the last. */
-static void
-failed(struct tandem_engine *e, const struct store_job *j, const char *why)
+void
+jobs_failed(struct tandem_engine *e, const struct store_job *j, const char *why)
 {
 	int	rc;
 
@@ -66,7 +66,7 @@ outbox_one(struct tandem_engine *e, const struct store_job *j)
 	int		 rc;
 
 	if (nl == NULL) {
-		failed(e, j, "damaged payload");
+		jobs_failed(e, j, "damaged payload");
 		return;
 	}
 	dir = util_strndup(j->payload, (size_t)(nl - j->payload));
@@ -82,7 +82,7 @@ outbox_one(struct tandem_engine *e, const struct store_job *j)
 		if (rc < 0)
 			engine_log(e, TANDEM_LOG_ERR, "STORE", "%s", tandem_strerror(rc));
 	} else
-		failed(e, j, tandem_diag_count(e->diag) > 0 ?
+		jobs_failed(e, j, tandem_diag_count(e->diag) > 0 ?
 		    tandem_diag_get(e->diag, 0) : tandem_strerror(rc));
 	free(dir);
 }
@@ -183,7 +183,7 @@ hook_done(void *ud, const struct hook_result *r)
 		else
 			snprintf(why, sizeof(why), "exit status %lld",
 			    (long long)r->exit_status);
-		failed(e, h->job, why);
+		jobs_failed(e, h->job, why);
 	}
 	hookrun_free(h);
 	next_hook(e);
@@ -204,7 +204,7 @@ start_hook(struct tandem_engine *e, struct store_job *j)
 	h->job = j;
 	h->obj = nl != NULL ? json_tokener_parse(nl + 1) : NULL;
 	if (nl == NULL || h->obj == NULL || str(h->obj, "event") == NULL) {
-		failed(e, j, "damaged payload");
+		jobs_failed(e, j, "damaged payload");
 		hookrun_free(h);
 		return 1;
 	}
@@ -272,7 +272,7 @@ on_work(uv_timer_t *t)
 
 	if (!e->closing)
 		run_outbox(e);
-	next_hook(e);
+	jobs_caldav(e, next_hook);
 }
 
 /* The retry time of the earliest job waiting counts as a due moment. */

@@ -115,6 +115,7 @@ struct program {
 	size_t		 nholidays;
 	enum invite_kind invite;
 	char		*outbox;
+	char		*calendar;	/* the organizer's CalDAV calendar (caldav, both) */
 	enum attendance_kind attendance;
 	int		 lapse_after;
 	int		 lapse_days;

@@ -141,8 +141,9 @@ headers(GMimeMessage *msg, const struct outbox_msg *m)
 	g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_FROM, m->from_name,
 	    m->from_addr);
 	for (i = 0; i < 2; i++)
-		g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
-		    s->who[i].name, s->who[i].email);
+		if (m->only == 0 || m->only == 1 + i)
+			g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
+			    s->who[i].name, s->who[i].email);
 	snprintf(subject, sizeof(subject), "%s%s", m->method == ITIP_CANCEL ?
 	    "Cancelled: " : "Invitation: ", s->summary);
 	g_mime_message_set_subject(msg, subject, "utf-8");

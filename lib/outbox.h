@@ -24,6 +24,7 @@ struct outbox_msg {
 	const char			*tz[2];		/* mentor's and mentee's zones */
 	enum itip_method		 method;
 	const char			*ics;		/* itip_build()'s text */
+	int				 only;		/* 0: To both; 1 + i: To who[i] only */
 };
 
 /* The message's bytes in *eml (free() it).  0, TANDEM_EINVAL or TANDEM_ENOMEM. */

@@ -260,6 +260,11 @@ program_finish(struct loadctx *lc, struct program *pg, const int *keyline)
 	}
 	if (pg->hook != NULL)
 		rc = check_hook(lc, pg, line_of(pg, keyline, PK_HOOK));
+	if (rc != TANDEM_ENOMEM && (pg->invite == INVITE_CALDAV ||
+	    pg->invite == INVITE_BOTH) && pg->calendar == NULL)
+		rc = config_error(lc, pg->file, line_of(pg, keyline, PK_INVITE),
+		    "invite = %s needs calendar = the organizer's CalDAV calendar",
+		    pg->invite == INVITE_CALDAV ? "caldav" : "both");
 	return rc == TANDEM_ENOMEM ? rc : 0;
 }
 
@@ -272,6 +277,7 @@ program_free(struct program *pg)
 	free(pg->file);
 	free(pg->organizer);
 	free(pg->organizer_cn);
+	free(pg->calendar);
 	cadence_clear(&pg->cadence);
 	free(pg->cadence_text);
 	free(pg->timezone);

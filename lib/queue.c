@@ -44,20 +44,87 @@ itip_of(const struct queue_session *s, int64_t now, char *summary, size_t size,
 	is->description = s->pg->agenda;
 }
 
-/* The job kind and payload prefix of the program's transport. */
-static const char *
-transport(const struct program *pg)
+/* An e-mail of the message: to both attendees (only 0), or to who[only - 1]. */
+static int
+render(const struct queue_session *s, const struct itip_session *is,
+    enum itip_method m, const char *ics, const char *key, int only, char **eml)
 {
-	switch (pg->invite) {
-	case INVITE_OUTBOX:
-		return "outbox";
-	case INVITE_CALDAV:
-		return "caldav";
-	case INVITE_IMIP:
-	case INVITE_BOTH:
-	default:
-		return "imip";
+	struct outbox_msg	om;
+
+	memset(&om, 0, sizeof(om));
+	om.key = key;
+	om.from_name = s->pg->organizer_cn;
+	om.from_addr = s->pg->organizer + (strncmp(s->pg->organizer, "mailto:", 7)
+	    == 0 ? 7 : 0);
+	om.s = is;
+	om.tz[0] = s->pr->mentor->tz;
+	om.tz[1] = s->pr->mentee->tz;
+	om.method = m;
+	om.ics = ics;
+	om.only = only;
+	return outbox_render(&om, eml, NULL);
+}
+
+static int
+add_job(struct tandem_engine *e, const char *kind, const char *key,
+    const char *prefix, const char *body, enum itip_method m, int64_t now)
+{
+	char	*payload = NULL;
+	int	 rc;
+
+	if (asprintf(&payload, "%s\n%s", prefix, body) < 0)
+		return TANDEM_ENOMEM;
+	rc = store_job_add(e->store, kind, key, payload, now);
+	if (rc == 1)
+		engine_log(e, TANDEM_LOG_INFO, "SCHED", "%s %s queued (%s)",
+		    m == ITIP_REQUEST ? "REQUEST" : "CANCEL", key, kind);
+	free(payload);
+	return rc;
+}
+
+/*
+ * The "caldav" job: the iTIP text to write into the organizer's calendar,
+ * and, unless every attendee is mailed anyway (invite = both), one e-mail
+ * per attendee for those the server turns out not to reach.
+ */
+static int
+add_caldav(struct tandem_engine *e, const struct queue_session *s,
+    const struct itip_session *is, enum itip_method m, const char *ics,
+    const char *key, int64_t now)
+{
+	struct json_object	*o, *mail = NULL;
+	char			 k[300], *eml = NULL;
+	int			 i, rc = 0;
+
+	o = json_object_new_object();
+	if (o == NULL)
+		return TANDEM_ENOMEM;
+	json_object_object_add(o, "uid", json_object_new_string(s->uid));
+	json_object_object_add(o, "sequence", json_object_new_int(s->sequence));
+	json_object_object_add(o, "cancel", json_object_new_boolean(m == ITIP_CANCEL));
+	json_object_object_add(o, "client", json_object_new_boolean(
+	    s->pg->invite == INVITE_BOTH));
+	json_object_object_add(o, "ics", json_object_new_string(ics));
+	if (s->pg->invite == INVITE_CALDAV) {
+		mail = json_object_new_object();
+		json_object_object_add(o, "mail", mail);
 	}
+	for (i = 0; mail != NULL && i < 2 && rc == 0; i++) {
+		snprintf(k, sizeof(k), "%s.%s", key, is->who[i].email);
+		rc = render(s, is, m, ics, k, 1 + i, &eml);
+		if (rc == 0)
+			json_object_object_add(mail, is->who[i].email,
+			    json_object_new_string(eml));
+		free(eml);
+		eml = NULL;
+	}
+	snprintf(k, sizeof(k), "caldav:%s", key);
+	if (rc == 0)
+		rc = add_job(e, "caldav", k, s->pg->calendar,
+		    json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+		    JSON_C_TO_STRING_NOSLASHESCAPE), m, now);
+	json_object_put(o);
+	return rc;
 }
 
 int
@@ -65,48 +132,27 @@ queue_message(struct tandem_engine *e, const struct queue_session *s,
     enum itip_method m, int64_t now)
 {
 	struct itip_session	 is;
-	struct outbox_msg	 om;
 	char			 summary[512], key[256];
-	char			*ics = NULL, *eml = NULL, *payload = NULL;
-	const char		*kind = transport(s->pg);
-	size_t			 len;
+	char			*ics = NULL, *eml = NULL;
 	int			 rc;
 
 	itip_of(s, now, summary, sizeof(summary), &is);
 	snprintf(key, sizeof(key), "%s.%d", s->uid, s->sequence);
 	tandem_diag_clear(e->diag);
 	rc = itip_build(&is, m, &ics, e->diag);
-	if (rc < 0)
-		goto out;
-	memset(&om, 0, sizeof(om));
-	om.key = key;
-	om.from_name = s->pg->organizer_cn;
-	om.from_addr = s->pg->organizer + (strncmp(s->pg->organizer, "mailto:", 7)
-	    == 0 ? 7 : 0);
-	om.s = &is;
-	om.tz[0] = s->pr->mentor->tz;
-	om.tz[1] = s->pr->mentee->tz;
-	om.method = m;
-	om.ics = ics;
-	rc = outbox_render(&om, &eml, &len);
-	if (rc < 0)
-		goto out;
-	if (asprintf(&payload, "%s\n%s", s->pg->invite == INVITE_OUTBOX ?
-	    s->pg->outbox : kind, eml) < 0) {
-		payload = NULL;
-		rc = TANDEM_ENOMEM;
-		goto out;
-	}
-	rc = store_job_add(e->store, kind, key, payload, now);
-	if (rc == 1)
-		engine_log(e, TANDEM_LOG_INFO, "SCHED", "%s %s queued (%s)",
-		    m == ITIP_REQUEST ? "REQUEST" : "CANCEL", key, kind);
-out:
+	if (rc == 0 && s->pg->invite != INVITE_CALDAV)
+		rc = render(s, &is, m, ics, key, 0, &eml);
+	if (rc == 0 && s->pg->invite == INVITE_OUTBOX)
+		rc = add_job(e, "outbox", key, s->pg->outbox, eml, m, now);
+	else if (rc == 0 && s->pg->invite != INVITE_CALDAV)
+		rc = add_job(e, "imip", key, "imip", eml, m, now);
+	if (rc >= 0 && (s->pg->invite == INVITE_CALDAV ||
+	    s->pg->invite == INVITE_BOTH))
+		rc = add_caldav(e, s, &is, m, ics, key, now);
 	if (rc < 0)
 		engine_log(e, TANDEM_LOG_ERR, "SCHED", "%s: %s", key,
 		    tandem_diag_count(e->diag) > 0 ? tandem_diag_get(e->diag, 0) :
 		    tandem_strerror(rc));
-	free(payload);
 	free(eml);
 	free(ics);
 	return rc;

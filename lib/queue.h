@@ -4,7 +4,9 @@
  * will be delivered, and a hook run with its event.
  *
  * Idempotency keys: "<UID>.<SEQUENCE>" for a message (every message of a
- * session has a SEQUENCE of its own), "<event>:<UID>" for a session's hook
+ * session has a SEQUENCE of its own), "caldav:<UID>.<SEQUENCE>" for its
+ * write into the organizer's calendar, "<UID>.<SEQUENCE>.<attendee>" for an
+ * e-mail to one attendee the server does not reach, "<event>:<UID>" for a session's hook
  * ("unschedulable:<UID>.<SEQUENCE>", since a session can become
  * unschedulable again after a move), "lapse:<program>/<mentor>/<mentee>@<t>"
  * for a lapse by time.

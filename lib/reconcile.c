@@ -235,6 +235,28 @@ conflict(const struct cal *c, int64_t a, int64_t b, int tentative_blocks)
 }
 
 /*
+ * The reply of p to session i as the organizer's calendar shows it (invite
+ * = caldav or both: the server writes each attendee's PARTSTAT there).
+ */
+static void
+organizer_copy(const struct pass *x, size_t i, const struct person *p,
+    enum att_reply *reply)
+{
+	const struct cal	*org = calendars_organizer(x->cals, x->plan->it[i].pg);
+	const struct watch_event *w;
+	const struct watch_att	*a;
+
+	if (org == NULL || !org->ok)
+		return;
+	w = watch_find(&org->watch, x->v[i].uid);
+	if (w == NULL || w->sequence < x->v[i].r.sequence)
+		return;
+	a = watch_attendee(w, p->email);
+	if (a != NULL)
+		*reply = reply_of(a->partstat);
+}
+
+/*
  * What the calendars say of invited session i: replies, cancelled or
  * deleted (seen in a calendar before, gone now).  Only a copy at tandem's
  * current SEQUENCE counts: an older one answers an invitation since moved.
@@ -255,12 +277,15 @@ facts(struct pass *x, size_t i)
 	sl->f.checkin = sl->r.checkin;
 	for (k = 0; k < 2; k++) {
 		sl->f.reply[k] = (enum att_reply)sl->r.reply[k];
+		organizer_copy(x, i, who[k], &sl->f.reply[k]);
 		c = calendars_find(x->cals, who[k]);
 		if (c == NULL || !c->ok)
 			continue;	/* unknown: what was known stands */
 		w = watch_find(&c->watch, sl->uid);
 		if (w != NULL && w->sequence >= sl->r.sequence) {
-			sl->f.reply[k] = reply_of(w->partstat);
+			if (w->partstat != ITIP_NEEDS_ACTION ||
+			    sl->f.reply[k] == ATT_NO_REPLY)
+				sl->f.reply[k] = reply_of(w->partstat);
 			sl->f.cancelled |= w->cancelled;
 			sl->r.seen |= 1 << k;
 		} else if (w == NULL && (sl->r.seen & 1 << k))

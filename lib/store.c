@@ -533,7 +533,7 @@ store_jobs_next(struct store *s, int64_t *when)
 	int		 rc;
 
 	rc = prepare(s, "SELECT MIN(not_before) FROM job WHERE done IS NULL AND "
-	    "kind IN ('outbox', 'hook')", &st);
+	    "kind IN ('outbox', 'hook', 'caldav')", &st);
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(st);

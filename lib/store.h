@@ -132,7 +132,7 @@ void store_jobs_free(struct store_job *jobs, size_t n);
 int store_job_finish(struct store *s, int64_t id, int64_t now);
 /* The last attempt failed: done, but marked failed (status shows it). */
 int store_job_give_up(struct store *s, int64_t id, int64_t now);
-/* The earliest retry time of an outbox or hook job not done: 1, 0 none. */
+/* The earliest retry time of an outbox, hook or caldav job not done: 1, 0 none. */
 int store_jobs_next(struct store *s, int64_t *when);
 /* A failed attempt: try again at not_before. */
 int store_job_retry(struct store *s, int64_t id, int64_t not_before);

@@ -4,6 +4,8 @@
  * searched for VEVENT blocks with a tandem UID and only those are parsed
  * (wrapped in a VCALENDAR of their own).
  */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -33,6 +35,12 @@ begin_before(const char *start, const char *p)
 		if (*p == 'B' && memcmp(p, tag, sizeof(tag) - 1) == 0)
 			return p;
 	return NULL;
+}
+
+static const char *
+bare(const char *v)
+{
+	return v != NULL && strncasecmp(v, "mailto:", 7) == 0 ? v + 7 : v;
 }
 
 static enum itip_partstat
@@ -66,13 +74,68 @@ owner_attendee(icalcomponent *ev, const char *owner)
 
 	for (a = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
 	    a != NULL; a = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
-		v = icalproperty_get_attendee(a);
-		if (v != NULL && strncasecmp(v, "mailto:", 7) == 0)
-			v += 7;
+		v = bare(icalproperty_get_attendee(a));
 		if (v != NULL && strcasecmp(v, owner) == 0)
 			return a;
 	}
 	return NULL;
+}
+
+static void
+event_clear(struct watch_event *w)
+{
+	size_t	i;
+
+	for (i = 0; i < w->natt; i++) {
+		free(w->att[i].email);
+		free(w->att[i].status);
+	}
+	free(w->att);
+	w->att = NULL;
+	w->natt = 0;
+}
+
+static char *
+param_text(icalproperty *a, const char *name)
+{
+	const char	*v = icalproperty_get_parameter_as_string(a, name);
+
+	return v != NULL ? util_strdup(v) : NULL;
+}
+
+/* Every ATTENDEE of ev into w->att; 0 or TANDEM_ENOMEM. */
+static int
+attendees(icalcomponent *ev, struct watch_event *w)
+{
+	struct watch_att	*t;
+	icalproperty		*a;
+	const char		*v, *agent;
+	size_t			 n = 0, i;
+
+	for (a = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
+	    a != NULL; a = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY))
+		n++;
+	w->att = n > 0 ? calloc(n, sizeof(*w->att)) : NULL;
+	if (n > 0 && w->att == NULL)
+		return TANDEM_ENOMEM;
+	for (a = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
+	    a != NULL && w->natt < n;
+	    a = icalcomponent_get_next_property(ev, ICAL_ATTENDEE_PROPERTY)) {
+		v = bare(icalproperty_get_attendee(a));
+		if (v == NULL)
+			continue;
+		t = &w->att[w->natt++];
+		t->email = util_strdup(v);
+		if (t->email == NULL)
+			return TANDEM_ENOMEM;
+		for (i = 0; t->email[i] != '\0'; i++)
+			t->email[i] = (char)tolower((unsigned char)t->email[i]);
+		t->partstat = partstat_of(a);
+		t->status = param_text(a, "SCHEDULE-STATUS");
+		agent = icalproperty_get_parameter_as_string(a, "SCHEDULE-AGENT");
+		t->client = agent != NULL && strcasecmp(agent, "CLIENT") == 0;
+	}
+	return 0;
 }
 
 static int
@@ -92,18 +155,21 @@ add(struct watch_set *set, icalcomponent *ev, const char *owner)
 	a = owner_attendee(ev, owner);
 	w.partstat = a != NULL ? partstat_of(a) : ITIP_NEEDS_ACTION;
 	old = (struct watch_event *)watch_find(set, icalcomponent_get_uid(ev));
-	if (old != NULL) {
-		if (old->sequence <= w.sequence) {
-			w.uid = old->uid;
-			*old = w;
-		}
+	if (old != NULL && old->sequence > w.sequence)
+		return 0;
+	rc = attendees(ev, &w);
+	if (rc == 0 && old != NULL) {
+		w.uid = old->uid;
+		event_clear(old);
+		*old = w;
 		return 0;
 	}
-	w.uid = util_strdup(icalcomponent_get_uid(ev));
+	w.uid = rc < 0 ? NULL : util_strdup(icalcomponent_get_uid(ev));
 	rc = w.uid == NULL ? TANDEM_ENOMEM :
 	    util_grow((void **)&set->v, &set->cap, set->n, sizeof(*set->v));
 	if (rc < 0) {
 		free(w.uid);
+		event_clear(&w);
 		return rc;
 	}
 	set->v[set->n++] = w;
@@ -164,6 +230,18 @@ watch_scan(const char *text, const char *owner, struct watch_set *set)
 	return 0;
 }
 
+const struct watch_att *
+watch_attendee(const struct watch_event *w, const char *email)
+{
+	size_t	i;
+
+	email = bare(email);
+	for (i = 0; w != NULL && email != NULL && i < w->natt; i++)
+		if (strcasecmp(w->att[i].email, email) == 0)
+			return &w->att[i];
+	return NULL;
+}
+
 const struct watch_event *
 watch_find(const struct watch_set *set, const char *uid)
 {
@@ -180,8 +258,10 @@ watch_set_free(struct watch_set *set)
 {
 	size_t	i;
 
-	for (i = 0; i < set->n; i++)
+	for (i = 0; i < set->n; i++) {
 		free(set->v[i].uid);
+		event_clear(&set->v[i]);
+	}
 	free(set->v);
 	set->v = NULL;
 	set->n = set->cap = 0;

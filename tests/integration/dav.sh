@@ -25,7 +25,10 @@
 # Paths not starting with / are relative to the user's home: "calendar" is
 # /USER/calendar/.  Helpers talk to ${DAV_URL:-$RADICALE_URL} (set DAV_URL to
 # $PROXY_URL to go through the fault proxy) with a ${DAV_TIMEOUT:-30} s
-# socket timeout.
+# socket timeout.  DAV_URL may have a path, e.g. DAViCal's
+# http://127.0.0.1:PORT/caldav.php (davical-lib.sh): every path then goes
+# under it, except one that already starts with it (an href the server gave,
+# as dav_list prints them).
 #
 # Fatal errors (Radicale does not start, a request answers outside 2xx) print
 # "Bail out! ..." and exit the script: call the helpers in the test's shell,

@@ -120,9 +120,47 @@ TEST(the_busy_layer_leaves_tandem_events_out_and_collects_them)
 	tandem_diag_free(d);
 }
 
+/* The organizer's copy: each attendee's reply and the server's delivery. */
+TEST(the_organizers_copy_gives_every_attendees_reply_and_schedule_status)
+{
+	static const char *const org =
+	    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"
+	    "BEGIN:VEVENT\r\nUID:" UID1 "\r\nSEQUENCE:2\r\n"
+	    "DTSTAMP:20270101T000000Z\r\n"
+	    "DTSTART:20270111T101500Z\r\nDTEND:20270111T111500Z\r\n"
+	    "ORGANIZER:mailto:mentoring@corp.example\r\n"
+	    "ATTENDEE;PARTSTAT=ACCEPTED;SCHEDULE-STATUS=2.0:mailto:Lena.Vogel@corp.example\r\n"
+	    "ATTENDEE;SCHEDULE-AGENT=client;SCHEDULE-STATUS=\"3.7;Invalid user\":\r\n"
+	    " mailto:ext@elsewhere.example\r\n"
+	    "END:VEVENT\r\nEND:VCALENDAR\r\n";
+	struct watch_set	 w = { NULL, 0, 0 };
+	const struct watch_event *e;
+	const struct watch_att	*a;
+
+	ASSERT_EQ(watch_scan(org, "", &w), 0);
+	e = watch_find(&w, UID1);
+	ASSERT_TRUE(e != NULL);
+	ASSERT_EQ(e->sequence, 2);
+	ASSERT_EQ((int)e->natt, 2);
+	ASSERT_EQ(e->partstat, ITIP_NEEDS_ACTION);	/* no owner among them */
+	a = watch_attendee(e, "MAILTO:lena.vogel@corp.example");
+	ASSERT_TRUE(a != NULL);
+	ASSERT_EQ(a->partstat, ITIP_ACCEPTED);
+	ASSERT_STR_EQ(a->status, "2.0");
+	ASSERT_EQ(a->client, 0);
+	a = watch_attendee(e, "ext@elsewhere.example");
+	ASSERT_TRUE(a != NULL);
+	ASSERT_EQ(a->partstat, ITIP_NEEDS_ACTION);
+	ASSERT_EQ(a->client, 1);
+	ASSERT_TRUE(a->status != NULL && strncmp(a->status, "3.7", 3) == 0);
+	ASSERT_TRUE(watch_attendee(e, "nobody@corp.example") == NULL);
+	watch_set_free(&w);
+}
+
 TT_MAIN(
 	CASE(tandem_events_are_found_as_their_owner_sees_them),
 	CASE(the_owner_is_matched_without_regard_to_case_and_only_the_owner),
 	CASE(a_calendar_without_tandem_events_or_a_truncated_one_gives_none),
-	CASE(the_busy_layer_leaves_tandem_events_out_and_collects_them)
+	CASE(the_busy_layer_leaves_tandem_events_out_and_collects_them),
+	CASE(the_organizers_copy_gives_every_attendees_reply_and_schedule_status)
 )
