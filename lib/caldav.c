@@ -619,7 +619,7 @@ on_sync(struct job *j, struct http_result *res)
 	struct dav_multistatus	 ms = { NULL, 0, NULL };
 	struct caldav_obj	*o;
 	struct dav_response	*r;
-	size_t			 i;
+	size_t			 i, same = 0;
 	int			 rc = 0;
 
 	if (res->error == 0 && res->status >= 400 && res->status < 500 &&
@@ -650,6 +650,25 @@ on_sync(struct job *j, struct http_result *res)
 		if (o == NULL || o->etag == NULL || r->prop[DAV_P_GETETAG] == NULL ||
 		    strcmp(o->etag, r->prop[DAV_P_GETETAG]) != 0)
 			rc = want_add(j, r->href);
+		else
+			same++;
+	}
+	if (rc == 0 && same > 0) {
+		/*
+		 * A delta lists what changed; an answer that lists objects
+		 * unchanged is a full listing (DAViCal's answer to a token it
+		 * does not know), which names no deletion: read it all again.
+		 */
+		j->cal->st.resyncs++;
+		diag_add(j->diag, res->where, 0, "sync answer lists %zu unchanged "
+		    "object%s: reading the calendar again", same, same == 1 ?
+		    "" : "s");
+		want_clear(j);
+		TANDEM_FREE(c->token);
+		c->to = 0;
+		job_set_state(j, J_TOKEN);
+		dav_multistatus_free(&ms);
+		return;
 	}
 	if (rc == 0 && ms.sync_token != NULL)
 		rc = replace(&c->token, ms.sync_token);

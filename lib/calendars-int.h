@@ -12,6 +12,7 @@
 #include "busy.h"
 #include "model.h"
 #include "caldav.h"
+#include "caldav_fb.h"
 #include "source_http.h"
 #include "watch.h"
 
@@ -31,6 +32,10 @@ struct cal {
 	int64_t			 from, to;
 	struct source_http_feed	 feed;
 	struct caldav_cal	 dav;		/* what CalDAV said of url */
+	struct busy_set		 fb;		/* this read's free/busy answer */
+	int			 fb_ok;		/* busy comes from fb */
+	struct busy		*cut;		/* tandem's sessions of the owner */
+	size_t			 ncut, cutcap;
 };
 
 /* p's calendar as the last read left it, or NULL (no calendar URL, not read). */
@@ -44,6 +49,10 @@ const struct cal *calendars_find(const struct tandem_calendars *c,
  */
 const struct cal *calendars_organizer(const struct tandem_calendars *c,
     const struct program *pg);
+
+/* The CalDAV servers seen so far, with their health and means: *v, n. */
+size_t calendars_servers(const struct tandem_calendars *c,
+    const struct caldav_srv **v);
 
 struct http;
 typedef void (*calendars_done_fn)(void *ud, int rc);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "tandem-int.h"
 #include "busy.h"
@@ -33,6 +34,7 @@ struct reading {
 	struct tandem_diag	*diag;
 	int64_t			 from, to;
 	int64_t			 t0;
+	const struct tandem_plan *plan;
 	size_t			 left;
 	int			 rc;
 	calendars_done_fn	 cb;
@@ -46,6 +48,8 @@ struct tandem_calendars {
 	struct tandem_calendars_stats st;
 	struct busy_stats	 bs;
 	struct reading		*rd;
+	struct caldav_srv	*srv;		/* every server seen, by origin */
+	size_t			 nsrv;
 };
 
 int
@@ -67,6 +71,8 @@ cal_clear(struct cal *c)
 	watch_set_free(&c->watch);
 	source_http_feed_clear(&c->feed);
 	caldav_cal_clear(&c->dav);
+	busy_set_free(&c->fb);
+	free(c->cut);
 }
 
 void
@@ -79,6 +85,9 @@ tandem_calendars_free(struct tandem_calendars *c)
 	for (i = 0; i < c->n; i++)
 		cal_clear(&c->v[i]);
 	free(c->v);
+	for (i = 0; i < c->nsrv; i++)
+		caldav_srv_clear(&c->srv[i]);
+	free(c->srv);
 	free(c);
 }
 
@@ -301,7 +310,22 @@ dav_has_data(const struct caldav_cal *d)
 	return 1;
 }
 
-/* Replace e's busy time with what text (or the file) gives; 0 or ENOMEM. */
+static int
+busy_copy(const struct busy_set *from, struct busy_set *to)
+{
+	int	rc;
+
+	rc = util_grow((void **)&to->v, &to->cap, from->n, sizeof(*to->v));
+	if (rc == 0 && from->n > 0)
+		memcpy(to->v, from->v, from->n * sizeof(*to->v));
+	to->n = rc == 0 ? from->n : 0;
+	return rc;
+}
+
+/*
+ * Replace e's busy time with what its free/busy answer, its events, its
+ * feed or its file gives; 0 or ENOMEM.
+ */
 static int
 expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
     struct tandem_diag *diag)
@@ -313,7 +337,9 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 
 	busy_req_for(c, e, from, to, &r);
 	r.watch = &watch;
-	if (e->dav.kind == CALDAV_DAV)
+	if (e->fb_ok)
+		rc = busy_copy(&e->fb, &set);
+	else if (e->dav.kind == CALDAV_DAV)
 		rc = from_dav(&r, &e->dav, &set, diag);
 	else if (e->is_feed)
 		rc = busy_from_ical(&r, e->feed.body, &set, diag);
@@ -444,6 +470,172 @@ feed_start(struct tandem_calendars *c, struct cal *e)
 	return rc < 0 ? rc : 0;
 }
 
+/* The server of url (by origin), added the first time; NULL on ENOMEM. */
+static struct caldav_srv *
+srv_for(struct tandem_calendars *c, const char *url)
+{
+	struct caldav_srv	*grown;
+	char			*o = caldav_fb_origin(url);
+	size_t			 i;
+
+	for (i = 0; o != NULL && i < c->nsrv; i++)
+		if (strcmp(c->srv[i].origin, o) == 0) {
+			free(o);
+			return &c->srv[i];
+		}
+	grown = o != NULL ? realloc(c->srv, (c->nsrv + 1) * sizeof(*grown)) : NULL;
+	if (grown == NULL) {
+		free(o);
+		return NULL;
+	}
+	c->srv = grown;
+	memset(&grown[c->nsrv], 0, sizeof(*grown));
+	grown[c->nsrv].origin = o;
+	return &grown[c->nsrv++];
+}
+
+/* tandem's sessions of e's owner in the plan: cut from free/busy answers. */
+static int
+cuts_for(struct tandem_calendars *c, struct cal *e)
+{
+	const struct tandem_plan *p = c->rd->plan;
+	const struct plan_item	*it;
+	size_t			 i;
+	int			 rc;
+
+	e->ncut = 0;
+	for (i = 0; i < p->n; i++) {
+		it = &p->it[i];
+		if (!it->pinned || (strcmp(it->pr->mentor->email, e->owner) != 0 &&
+		    strcmp(it->pr->mentee->email, e->owner) != 0))
+			continue;
+		rc = util_grow((void **)&e->cut, &e->cutcap, e->ncut,
+		    sizeof(*e->cut));
+		if (rc < 0)
+			return rc;
+		e->cut[e->ncut].start = it->pin_start;
+		e->cut[e->ncut].end = it->pin_end;
+		e->cut[e->ncut++].kind = BUSY_BUSY;
+	}
+	return 0;
+}
+
+static void
+ask_for(struct tandem_calendars *c, struct cal *e, struct caldav_fb_ask *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->server = e->dav.server;
+	a->dav = &e->dav;
+	a->owner = e->owner;
+	a->from = c->rd->from;
+	a->to = c->rd->to;
+	a->cut = e->cut;
+	a->ncut = e->ncut;
+}
+
+/* A probe in flight: the person's events it compares the answers with. */
+struct probe_ctx {
+	struct tandem_calendars	*c;
+	struct busy_set		 events;
+};
+
+static void
+probe_done(void *ud, int rc)
+{
+	struct probe_ctx	*p = ud;
+	struct tandem_calendars	*c = p->c;
+
+	busy_set_free(&p->events);
+	free(p);
+	if (rc == TANDEM_ENOMEM)
+		c->rd->rc = rc;
+	one_done(c);
+}
+
+static int
+forced_events(const struct cal *e)
+{
+	return e->dav.server != NULL && e->dav.server->freebusy != NULL &&
+	    strcmp(e->dav.server->freebusy, "events") == 0;
+}
+
+/*
+ * After e's events were read: the first time for its server, find out how
+ * the server's free/busy can be had.  0 (a probe runs or none is needed).
+ */
+static int
+maybe_probe(struct tandem_calendars *c, struct cal *e)
+{
+	struct caldav_srv	*s = srv_for(c, e->dav.url);
+	struct caldav_fb_ask	 a;
+	struct probe_ctx	*p;
+	struct busy_req		 r;
+	int			 rc;
+
+	if (s == NULL)
+		return TANDEM_ENOMEM;
+	if (forced_events(e) && s->means != CALDAV_FB_EVENTS) {
+		s->means = CALDAV_FB_EVENTS;
+		snprintf(s->why, sizeof(s->why), "freebusy = events in [server %s]",
+		    e->dav.server->name);
+	}
+	if (s->means != CALDAV_FB_UNKNOWN || s->probing ||
+	    e->dav.kind != CALDAV_DAV || e->dav.error != 0 || e->owner[0] == '\0')
+		return 0;
+	p = calloc(1, sizeof(*p));
+	if (p == NULL)
+		return TANDEM_ENOMEM;
+	p->c = c;
+	busy_req_for(c, e, c->rd->from, c->rd->to, &r);
+	rc = from_dav(&r, &e->dav, &p->events, NULL);
+	if (rc == 0)
+		rc = busy_merge(&p->events);
+	if (rc == 0)
+		rc = cuts_for(c, e);
+	ask_for(c, e, &a);
+	if (rc == 0)
+		rc = caldav_fb_probe(s, c->rd->h, &a, &p->events, c->rd->diag,
+		    probe_done, p);
+	if (rc < 0) {
+		busy_set_free(&p->events);
+		free(p);
+		s->means = CALDAV_FB_EVENTS;	/* not probed again */
+		return rc == TANDEM_ENOMEM ? rc : 0;
+	}
+	c->rd->left++;
+	return 0;
+}
+
+/* What a read of d tells of its server's health. */
+static int
+dav_health(struct tandem_calendars *c, const struct caldav_cal *d)
+{
+	struct caldav_srv	*s = srv_for(c, d->url);
+	char			*safe;
+
+	if (s == NULL)
+		return TANDEM_ENOMEM;
+	s->requests += d->st.requests;
+	if (d->error == 0 || d->error == TANDEM_ECANCELED) {
+		s->last_ok = d->error == 0 ? (int64_t)time(NULL) : s->last_ok;
+		return 0;
+	}
+	s->failures++;
+	s->last_fail = (int64_t)time(NULL);
+	safe = http_redact(d->url);
+	snprintf(s->last_error, sizeof(s->last_error), "%.160s: %s",
+	    safe != NULL ? safe : "?", tandem_strerror(d->error));
+	free(safe);
+	return 0;
+}
+
+size_t
+calendars_servers(const struct tandem_calendars *c, const struct caldav_srv **v)
+{
+	*v = c != NULL ? c->srv : NULL;
+	return c != NULL ? c->nsrv : 0;
+}
+
 static void
 dav_done(void *ud, struct caldav_cal *d)
 {
@@ -458,24 +650,95 @@ dav_done(void *ud, struct caldav_cal *d)
 	c->st.unchanged += d->kind == CALDAV_DAV && d->error == 0 && !d->changed;
 	if (d->kind == CALDAV_FEED)
 		rc = feed_start(c, e);
+	else if (d->kind == CALDAV_DAV && d->error == 0)
+		rc = maybe_probe(c, e);
+	if (rc == 0)
+		rc = dav_health(c, d);
 	if (rc == TANDEM_ENOMEM)
 		c->rd->rc = rc;
 	one_done(c);
 }
 
 static int
+events_start(struct tandem_calendars *c, struct cal *e)
+{
+	int	rc;
+
+	rc = caldav_read(&e->dav, c->rd->h, c->rd->from, c->rd->to, c->rd->diag,
+	    dav_done, c);
+	if (rc == 0)
+		c->rd->left++;
+	return rc == TANDEM_ENOMEM ? rc : 0;
+}
+
+struct fb_ctx {
+	struct tandem_calendars	*c;
+	struct cal		*e;
+};
+
+/* A free/busy answer, or its failure: then the events are read instead. */
+static void
+fb_done(void *ud, int rc)
+{
+	struct fb_ctx		*f = ud;
+	struct tandem_calendars	*c = f->c;
+	struct cal		*e = f->e;
+
+	free(f);
+	e->fb_ok = rc == 0;
+	e->fresh = rc == 0;
+	if (rc != 0 && rc != TANDEM_ECANCELED && events_start(c, e) < 0)
+		c->rd->rc = TANDEM_ENOMEM;
+	one_done(c);
+}
+
+/* e by free/busy when its server is known to answer it well; 1 if not. */
+static int
+fb_start(struct tandem_calendars *c, struct cal *e)
+{
+	struct caldav_srv	*s;
+	struct caldav_fb_ask	 a;
+	struct fb_ctx		*f;
+	int			 rc;
+
+	if (e->dav.kind != CALDAV_DAV || !dav_has_data(&e->dav) ||
+	    forced_events(e) || e->owner[0] == '\0')
+		return 1;
+	s = srv_for(c, e->dav.url);
+	if (s == NULL)
+		return TANDEM_ENOMEM;
+	if (s->means != CALDAV_FB_OUTBOX && s->means != CALDAV_FB_QUERY)
+		return 1;
+	f = calloc(1, sizeof(*f));
+	rc = f == NULL ? TANDEM_ENOMEM : cuts_for(c, e);
+	ask_for(c, e, &a);
+	if (rc == 0) {
+		f->c = c;
+		f->e = e;
+		rc = caldav_fb_read(s, c->rd->h, &a, &e->fb, c->rd->diag,
+		    fb_done, f);
+	}
+	if (rc < 0) {
+		free(f);
+		return rc == TANDEM_ENOMEM ? rc : 1;
+	}
+	c->rd->left++;
+	return 0;
+}
+
+static int
 start_one(struct tandem_calendars *c, struct cal *e)
 {
-	struct reading	*rd = c->rd;
-	int		 rc;
+	int	rc;
 
 	e->fresh = 0;
+	e->fb_ok = 0;
 	if (e->dav.kind == CALDAV_FEED)
 		return feed_start(c, e);
-	rc = caldav_read(&e->dav, rd->h, rd->from, rd->to, rd->diag, dav_done, c);
-	if (rc == 0)
-		rd->left++;
-	return rc == TANDEM_ENOMEM ? rc : 0;
+	rc = fb_start(c, e);
+	if (rc <= 0)
+		return rc;
+	return events_start(c, e);
 }
 
 int
@@ -498,6 +761,7 @@ calendars_read_start(struct tandem_calendars *c, struct http *h,
 	plan_window(plan, &rd->from, &rd->to);
 	rd->t0 = util_clock_ns();
 	rd->h = h;
+	rd->plan = plan;
 	rd->diag = diag;
 	rd->cb = cb;
 	rd->ud = ud;

@@ -47,6 +47,7 @@ static const struct keydef server_keys[] = {
 	{ "token_file", K_PATH, SO(token_file), 0, 0, NULL, 0 },
 	{ "ca_file", K_PATH, SO(ca_file), 0, 0, NULL, 0 },
 	{ "timeout", K_INT, SO(timeout), 1, 3600, "60", 0 },
+	{ "freebusy", K_STRING, SO(freebusy), 0, 0, "auto", 0 },
 	{ NULL, 0, 0, 0, 0, NULL, 0 }
 };
 
@@ -508,6 +509,11 @@ finish_server(struct reader *r, struct sect *s)
 	if (sv->password_file != NULL && sv->user == NULL)
 		return config_error(&r->lc, r->file, s->line,
 		    "[server %s]: password_file needs a user", sv->name);
+	if (sv->freebusy != NULL && strcmp(sv->freebusy, "auto") != 0 &&
+	    strcmp(sv->freebusy, "events") != 0)
+		return config_error(&r->lc, r->file, s->keyline[6] != 0 ?
+		    abs(s->keyline[6]) : s->line, "[server %s]: freebusy = "
+		    "\"%s\" is not auto or events", sv->name, sv->freebusy);
 	return 0;
 }
 
@@ -646,6 +652,7 @@ tandem_config_free(struct tandem_config *cfg)
 		free(cfg->servers[i].password_file);
 		free(cfg->servers[i].token_file);
 		free(cfg->servers[i].ca_file);
+		free(cfg->servers[i].freebusy);
 	}
 	free(cfg->programs);
 	free(cfg->servers);

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "ctl-int.h"
+#include "calendars-int.h"
 
 /* Replies as people read them, and as JSON has them. */
 static const char *const reply_names[] = {
@@ -32,6 +33,57 @@ reply_name(int reply)
 	const char	*n = NAME_OF(reply_names, reply);
 
 	return n != NULL ? n : "?";
+}
+
+/* The CalDAV servers the calendars came from: health and free/busy means. */
+static json_object *
+servers_json(struct ctl *c)
+{
+	const struct caldav_srv	*v;
+	json_object		*a = json_object_new_array(), *o;
+	size_t			 i, n = calendars_servers(c->e->cals, &v);
+
+	for (i = 0; i < n; i++) {
+		o = json_object_new_object();
+		json_object_object_add(o, "url", json_object_new_string(v[i].origin));
+		json_object_object_add(o, "freebusy", json_object_new_string(
+		    caldav_fb_means_name(v[i].means)));
+		json_object_object_add(o, "why", json_object_new_string(v[i].why));
+		json_object_object_add(o, "requests",
+		    json_object_new_int64((int64_t)v[i].requests));
+		json_object_object_add(o, "failures",
+		    json_object_new_int64((int64_t)v[i].failures));
+		json_object_object_add(o, "last_ok", ctl_json_time(v[i].last_ok));
+		json_object_object_add(o, "last_failure",
+		    ctl_json_time(v[i].last_fail));
+		json_object_object_add(o, "last_error",
+		    json_object_new_string(v[i].last_error));
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static void
+servers_text(struct ctl *c)
+{
+	const struct caldav_srv	*v;
+	size_t			 i, n = calendars_servers(c->e->cals, &v);
+	char			 ok[32] = "never", bad[32];
+
+	for (i = 0; i < n; i++) {
+		if (v[i].last_ok != 0)
+			ctl_utc(v[i].last_ok, ok, sizeof(ok));
+		fprintf(c->out, "server     %s: free/busy by %s%s%s%s; %zu "
+		    "requests, %zu failed; last answer %s\n", v[i].origin,
+		    caldav_fb_means_name(v[i].means), v[i].why[0] ? " (" : "",
+		    v[i].why, v[i].why[0] ? ")" : "", v[i].requests,
+		    v[i].failures, ok);
+		if (v[i].last_fail != 0) {
+			ctl_utc(v[i].last_fail, bad, sizeof(bad));
+			fprintf(c->out, "           last failure %s: %s\n", bad,
+			    v[i].last_error);
+		}
+	}
 }
 
 static int
@@ -66,6 +118,7 @@ status_json(struct ctl *c, const size_t *states, size_t nstates,
 	json_object_object_add(o, "jobs", j);
 	json_object_object_add(o, "next_wake", ctl_json_time(
 	    c->e->next_wake < 0 ? 0 : c->e->next_wake));
+	json_object_object_add(o, "servers", servers_json(c));
 	return ctl_print_json(c, o);
 }
 
@@ -112,6 +165,7 @@ status_text(struct ctl *c, const size_t *states, size_t nstates,
 	fprintf(c->out, "\njobs       %zu queued, %zu waiting to retry, %zu done, "
 	    "%zu given up\nnext wake  %s\n", jobs->queued, jobs->retrying,
 	    jobs->done, jobs->given_up, wake);
+	servers_text(c);
 	return 0;
 }
 

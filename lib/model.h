@@ -140,6 +140,7 @@ struct server {
 	char	*token_file;
 	char	*ca_file;
 	int	 timeout;	/* seconds for one request, retries apart */
+	char	*freebusy;	/* "auto" (probe the server) or "events" */
 };
 
 /* [daemon] socket when not given: tandemd's and tandemctl's default. */

@@ -119,6 +119,25 @@ pass_requests() {
 }
 
 check "tandemd's first pass reads every calendar" wait_pass 1
+
+# Radicale answers free-busy-query with a 207 of bare hrefs: not trusted,
+# the busy time comes from the events (the plan above is the files' plan).
+ctl "$s" status
+if grep -q "^server .*free/busy by events (no schedule outbox; free-busy-query not trusted: HTTP 207" "$ctl_out" &&
+    grep -q "^REPORT${T}/lena/calendar/${T}207" "$PROXY_LOG"; then
+	ok "a free-busy-query answered with a 207 is not trusted: events are read"
+else
+	not_ok "a free-busy-query answered with a 207 is not trusted: events are read"
+	diag "$ctl_out"
+fi
+ctl "$s" status --json
+check "tandemctl status --json names the server, its means and its health" \
+	"$RADICALE_PYTHON" -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["servers"]
+assert len(s) == 1 and s[0]["url"].startswith("http://127.0.0.1:"), s
+assert s[0]["freebusy"] == "events" and s[0]["failures"] == 0, s
+assert s[0]["requests"] >= 6 and s[0]["last_ok"], s' "$ctl_out"
 pass_requests 2
 n=$(lines "$tmp/pass.log")
 reports=$(grep -c "^REPORT${T}/[a-z]*/calendar/${T}207" "$tmp/pass.log")

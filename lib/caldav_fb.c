@@ -1,0 +1,543 @@
+/*
+ * caldav_fb: free/busy from a CalDAV server, and the probe that chooses how
+ * (see caldav_fb.h).  A probe or a read is a job that sends one request at
+ * a time; every move goes through set_state().
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "tandem-int.h"
+#include "caldav_fb.h"
+#include "dav_xml.h"
+#include "freebusy.h"
+#include "http.h"
+
+#define XML_CT	"application/xml; charset=utf-8"
+#define ICS_CT	"text/calendar; charset=utf-8"
+
+#define PROP_PRINCIPAL							\
+	"<?xml version=\"1.0\" encoding=\"utf-8\"?>"			\
+	"<d:propfind xmlns:d=\"DAV:\"><d:prop>"				\
+	"<d:current-user-principal/></d:prop></d:propfind>"
+
+#define PROP_BOXES							\
+	"<?xml version=\"1.0\" encoding=\"utf-8\"?>"			\
+	"<d:propfind xmlns:d=\"DAV:\" "					\
+	"xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><d:prop>"		\
+	"<c:schedule-outbox-URL/><c:calendar-user-address-set/>"	\
+	"</d:prop></d:propfind>"
+
+enum fstate {
+	F_WELLKNOWN,	/* PROPFIND /.well-known/caldav: the principal */
+	F_PRINCIPAL,	/* PROPFIND the [server] URL: the principal */
+	F_BOXES,	/* PROPFIND the principal: outbox, address */
+	F_POST,		/* the outbox's answer for the person */
+	F_QUERY,	/* free-busy-query on collection `coll` */
+	F_DONE
+};
+
+struct fjob {
+	struct caldav_srv	*srv;
+	struct http		*h;
+	struct caldav_fb_ask	 ask;
+	struct tandem_diag	*diag;
+	const struct busy_set	*events;	/* probing: what must agree */
+	struct busy_set		*out;		/* reading: the answer */
+	struct busy_set		 got;		/* answers so far */
+	enum fstate		 state;
+	size_t			 coll;
+	char			*principal;
+	int			 rc;
+	caldav_fb_done_fn	 cb;
+	void			*ud;
+};
+
+static void	on_answer(struct http_request *, struct http_result *, void *);
+
+/* The one place a job changes state. */
+static void
+set_state(struct fjob *f, enum fstate s)
+{
+	f->state = s;
+}
+
+const char *
+caldav_fb_means_name(enum caldav_fb_means m)
+{
+	switch (m) {
+	case CALDAV_FB_EVENTS:
+		return "events";
+	case CALDAV_FB_QUERY:
+		return "free-busy-query";
+	case CALDAV_FB_OUTBOX:
+		return "outbox";
+	default:
+		return "not probed yet";
+	}
+}
+
+char *
+caldav_fb_origin(const char *url)
+{
+	const char	*a = strstr(url, "://");
+
+	if (a == NULL)
+		return NULL;
+	a += 3;
+	return util_strndup(url, (size_t)(a - url) + strcspn(a, "/?#"));
+}
+
+void
+caldav_srv_clear(struct caldav_srv *srv)
+{
+	free(srv->origin);
+	free(srv->outbox);
+	free(srv->self);
+	memset(srv, 0, sizeof(*srv));
+}
+
+static void
+health(struct caldav_srv *srv, const struct http_result *res)
+{
+	srv->requests++;
+	if (res->error == 0 && res->status >= 200 && res->status < 500) {
+		srv->last_ok = (int64_t)time(NULL);
+		return;
+	}
+	srv->failures++;
+	srv->last_fail = (int64_t)time(NULL);
+	snprintf(srv->last_error, sizeof(srv->last_error), "%.120s: %.120s", res->where,
+	    res->message[0] != '\0' ? res->message : http_reason(res->status));
+}
+
+/* Choose means m for the server, saying why. */
+static void
+choose(struct fjob *f, enum caldav_fb_means m, const char *fmt, ...)
+    TANDEM_PRINTF(3, 4);
+
+static void
+choose(struct fjob *f, enum caldav_fb_means m, const char *fmt, ...)
+{
+	va_list	ap;
+
+	f->srv->means = m;
+	va_start(ap, fmt);
+	vsnprintf(f->srv->why, sizeof(f->srv->why), fmt, ap);
+	va_end(ap);
+	set_state(f, F_DONE);
+}
+
+/* The probe goes on with the free-busy-query, or settles on events. */
+static void
+try_query(struct fjob *f, const char *why_not_outbox)
+{
+	if (f->ask.dav->ncolls != 1) {
+		choose(f, CALDAV_FB_EVENTS, "%s; free-busy-query not tried "
+		    "(%zu calendars)", why_not_outbox, f->ask.dav->ncolls);
+		return;
+	}
+	snprintf(f->srv->why, sizeof(f->srv->why), "%s", why_not_outbox);
+	f->coll = 0;
+	set_state(f, F_QUERY);
+}
+
+static int
+submit(struct fjob *f, const char *method, const char *url, const char *depth,
+    const char *body, const char *type)
+{
+	struct http_request	r;
+
+	memset(&r, 0, sizeof(r));
+	r.method = method;
+	r.url = url;
+	r.server = f->ask.server;
+	r.depth = depth;
+	r.body = body;
+	r.body_len = body != NULL ? strlen(body) : 0;
+	r.content_type = type;
+	r.keep_error_body = 1;
+	r.cb = on_answer;
+	r.ud = f;
+	return http_submit(f->h, &r, f->diag);
+}
+
+static char *
+time_text(int64_t t)
+{
+	char		buf[32];
+	struct tm	tm;
+	time_t		tt = (time_t)t;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, sizeof(buf), "%Y%m%dT%H%M%SZ", &tm);
+	return util_strdup(buf);
+}
+
+static char *
+query_body(const struct fjob *f)
+{
+	char	*a = time_text(f->ask.from), *b = time_text(f->ask.to), *s = NULL;
+
+	if (a != NULL && b != NULL && asprintf(&s,
+	    "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
+	    "<c:free-busy-query xmlns:c=\"urn:ietf:params:xml:ns:caldav\">"
+	    "<c:time-range start=\"%s\" end=\"%s\"/></c:free-busy-query>",
+	    a, b) < 0)
+		s = NULL;
+	free(a);
+	free(b);
+	return s;
+}
+
+static char *
+post_body(const struct fjob *f)
+{
+	struct freebusy_query	 q;
+	const char		*who[1];
+	char			 uid[64], *text = NULL;
+
+	snprintf(uid, sizeof(uid), "tandem-fb-%lld-%p", (long long)time(NULL),
+	    (const void *)f);
+	who[0] = f->ask.owner;
+	memset(&q, 0, sizeof(q));
+	q.uid = uid;
+	q.dtstamp = (int64_t)time(NULL);
+	q.from = f->ask.from;
+	q.to = f->ask.to;
+	q.organizer = f->srv->self;
+	q.attendees = who;
+	q.nattendees = 1;
+	return freebusy_request(&q, &text) == 0 ? text : NULL;
+}
+
+static int
+send_state(struct fjob *f)
+{
+	char	*url = NULL, *body = NULL;
+	int	 rc;
+
+	switch (f->state) {
+	case F_WELLKNOWN:
+		if (asprintf(&url, "%s/.well-known/caldav", f->srv->origin) < 0)
+			return TANDEM_ENOMEM;
+		rc = submit(f, "PROPFIND", url, "0", PROP_PRINCIPAL, XML_CT);
+		break;
+	case F_PRINCIPAL:
+		rc = submit(f, "PROPFIND", f->ask.server->url, "0", PROP_PRINCIPAL,
+		    XML_CT);
+		break;
+	case F_BOXES:
+		rc = submit(f, "PROPFIND", f->principal, "0", PROP_BOXES, XML_CT);
+		break;
+	case F_POST:
+		body = post_body(f);
+		rc = body == NULL ? TANDEM_ENOMEM :
+		    submit(f, "POST", f->srv->outbox, NULL, body, ICS_CT);
+		break;
+	case F_QUERY:
+		body = query_body(f);
+		rc = body == NULL ? TANDEM_ENOMEM : submit(f, "REPORT",
+		    f->ask.dav->colls[f->coll].url, "1", body, XML_CT);
+		break;
+	default:
+		TANDEM_REQUIRE(0);
+		rc = TANDEM_EINVAL;
+	}
+	free(url);
+	free(body);
+	return rc;
+}
+
+/* A 207 answer's first response, parsed into ms; NULL when none. */
+static struct dav_response *
+first_207(const struct http_result *res, struct dav_multistatus *ms)
+{
+	char	err[128];
+
+	if (res->error != 0 || res->status != 207 ||
+	    dav_parse_multistatus(res->body, res->len, ms, err, sizeof(err)) < 0)
+		return NULL;
+	return ms->n > 0 ? &ms->v[0] : NULL;
+}
+
+static void
+on_principal(struct fjob *f, const struct http_result *res)
+{
+	struct dav_multistatus	 ms = { NULL, 0, NULL };
+	struct dav_response	*r = first_207(res, &ms);
+	const char		*p = r != NULL ?
+	    r->prop[DAV_P_CURRENT_USER_PRINCIPAL] : NULL;
+
+	if (p != NULL) {
+		f->principal = caldav_resolve(res->where, p);
+		set_state(f, F_BOXES);
+	} else if (f->state == F_WELLKNOWN && f->ask.server != NULL)
+		set_state(f, F_PRINCIPAL);
+	else
+		try_query(f, "no principal found for the account");
+	if (p != NULL && f->principal == NULL)
+		choose(f, CALDAV_FB_EVENTS, "out of memory");
+	dav_multistatus_free(&ms);
+}
+
+static void
+on_boxes(struct fjob *f, const struct http_result *res)
+{
+	struct dav_multistatus	 ms = { NULL, 0, NULL };
+	struct dav_response	*r = first_207(res, &ms);
+	const char		*box = r != NULL ? r->prop[DAV_P_SCHEDULE_OUTBOX_URL] :
+	    NULL;
+	size_t			 i;
+
+	for (i = 0; r != NULL && i < r->naddresses && f->srv->self == NULL; i++)
+		if (strncasecmp(r->addresses[i], "mailto:", 7) == 0)
+			f->srv->self = util_strdup(r->addresses[i]);
+	if (box != NULL && f->srv->self != NULL) {
+		free(f->srv->outbox);
+		f->srv->outbox = caldav_resolve(f->principal, box);
+		set_state(f, F_POST);
+	} else
+		try_query(f, box == NULL ? "no schedule outbox" :
+		    "no mailto: address for the account");
+	dav_multistatus_free(&ms);
+}
+
+/* The free-busy-query is not trusted either: events, saying both whys. */
+static void
+not_trusted(struct fjob *f, const char *why)
+{
+	char	before[sizeof(f->srv->why)];
+
+	snprintf(before, sizeof(before), "%s", f->srv->why);
+	choose(f, CALDAV_FB_EVENTS, "%.120s%sfree-busy-query not trusted: %.120s",
+	    before, before[0] != '\0' ? "; " : "", why);
+}
+
+/* Cut tandem's sessions from what came, then judge it or hand it over. */
+static void
+settle(struct fjob *f, enum caldav_fb_means m)
+{
+	char	why[256];
+	int	rc;
+
+	rc = freebusy_subtract(&f->got, f->ask.cut, f->ask.ncut);
+	if (rc == 0 && f->events == NULL) {	/* a read */
+		busy_set_free(f->out);
+		*f->out = f->got;
+		memset(&f->got, 0, sizeof(f->got));
+		set_state(f, F_DONE);
+		return;
+	}
+	rc = rc < 0 ? rc : freebusy_agrees(&f->got, f->events, f->ask.from,
+	    f->ask.to, why, sizeof(why));
+	if (rc == 1)
+		choose(f, m, "its answer for %s agrees with the events",
+		    f->ask.owner);
+	else if (m == CALDAV_FB_OUTBOX)
+		try_query(f, rc == 0 ? why : "outbox answer not checked");
+	else
+		not_trusted(f, rc == 0 ? why : tandem_strerror(rc));
+}
+
+/* Why a free/busy answer is refused: the read fails, the probe moves on. */
+static void
+refuse(struct fjob *f, enum caldav_fb_means m, const char *fmt, ...)
+    TANDEM_PRINTF(3, 4);
+
+static void
+refuse(struct fjob *f, enum caldav_fb_means m, const char *fmt, ...)
+{
+	char	why[256];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (f->events == NULL) {
+		diag_add(f->diag, f->ask.owner, 0, "free/busy (%s): %s",
+		    caldav_fb_means_name(m), why);
+		f->rc = TANDEM_EIO;
+		set_state(f, F_DONE);
+	} else if (m == CALDAV_FB_OUTBOX)
+		try_query(f, why);
+	else
+		not_trusted(f, why);
+}
+
+static void
+on_post(struct fjob *f, const struct http_result *res)
+{
+	struct dav_sched_item	*v = NULL;
+	size_t			 n = 0;
+	char			 why[256];
+	int			 rc;
+
+	if (res->error != 0 || res->status != 200) {
+		refuse(f, CALDAV_FB_OUTBOX, "outbox POST: %s", res->message[0] ?
+		    res->message : http_reason(res->status));
+		return;
+	}
+	rc = dav_parse_schedule_response(res->body, res->len, &v, &n, why,
+	    sizeof(why));
+	if (rc == 0)
+		rc = freebusy_from_schedule(v, n, f->ask.owner, f->ask.from,
+		    f->ask.to, &f->got, why, sizeof(why));
+	dav_sched_items_free(v, n);
+	if (rc < 0)
+		refuse(f, CALDAV_FB_OUTBOX, "outbox: %s", why);
+	else
+		settle(f, CALDAV_FB_OUTBOX);
+}
+
+static void
+on_query(struct fjob *f, const struct http_result *res)
+{
+	struct busy_set	 one = { NULL, 0, 0 };
+	char		 why[256];
+	int		 rc;
+
+	if (res->error != 0 || res->status != 200) {
+		refuse(f, CALDAV_FB_QUERY, "HTTP %d%s%s", res->status,
+		    res->message[0] ? ": " : "", res->message);
+		return;
+	}
+	rc = freebusy_from_report(res->body, res->len, res->content_type,
+	    f->ask.from, f->ask.to, &one, why, sizeof(why));
+	if (rc == 0)
+		rc = util_grow((void **)&f->got.v, &f->got.cap, f->got.n + one.n,
+		    sizeof(*one.v));
+	if (rc == 0 && one.n > 0) {
+		memcpy(f->got.v + f->got.n, one.v, one.n * sizeof(*one.v));
+		f->got.n += one.n;
+	}
+	busy_set_free(&one);
+	if (rc < 0)
+		refuse(f, CALDAV_FB_QUERY, "%s", why);
+	else if (++f->coll < f->ask.dav->ncolls)
+		return;		/* the next collection */
+	else if (busy_merge(&f->got) < 0)
+		refuse(f, CALDAV_FB_QUERY, "out of memory");
+	else
+		settle(f, CALDAV_FB_QUERY);
+}
+
+static void
+fjob_end(struct fjob *f)
+{
+	caldav_fb_done_fn	cb = f->cb;
+	void			*ud = f->ud;
+	int			rc = f->rc;
+
+	f->srv->probing = f->events != NULL ? 0 : f->srv->probing;
+	busy_set_free(&f->got);
+	free(f->principal);
+	free(f);
+	cb(ud, rc);
+}
+
+static void
+on_answer(struct http_request *req, struct http_result *res, void *ud)
+{
+	struct fjob	*f = ud;
+	int		 rc;
+
+	(void)req;
+	health(f->srv, res);
+	if (res->error == TANDEM_ECANCELED) {
+		f->rc = res->error;
+		set_state(f, F_DONE);
+	} else
+		switch (f->state) {
+		case F_WELLKNOWN:
+		case F_PRINCIPAL:
+			on_principal(f, res);
+			break;
+		case F_BOXES:
+			on_boxes(f, res);
+			break;
+		case F_POST:
+			on_post(f, res);
+			break;
+		case F_QUERY:
+			on_query(f, res);
+			break;
+		default:
+			TANDEM_REQUIRE(0);
+		}
+	if (f->state != F_DONE) {
+		rc = send_state(f);
+		if (rc == 0)
+			return;
+		f->rc = rc;
+	}
+	fjob_end(f);
+}
+
+static int
+start(struct fjob *f)
+{
+	int	rc = send_state(f);
+
+	if (rc < 0) {
+		busy_set_free(&f->got);
+		free(f);
+	}
+	return rc;
+}
+
+int
+caldav_fb_probe(struct caldav_srv *srv, struct http *h,
+    const struct caldav_fb_ask *ask, const struct busy_set *events,
+    struct tandem_diag *diag, caldav_fb_done_fn cb, void *ud)
+{
+	struct fjob	*f;
+	int		 rc;
+
+	if (tandem_fails_assert(srv != NULL && ask != NULL && ask->dav != NULL &&
+	    events != NULL && cb != NULL && srv->origin != NULL))
+		return TANDEM_EINVAL;
+	f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return TANDEM_ENOMEM;
+	f->srv = srv;
+	f->h = h;
+	f->ask = *ask;
+	f->events = events;
+	f->diag = diag;
+	f->cb = cb;
+	f->ud = ud;
+	set_state(f, F_WELLKNOWN);
+	rc = start(f);
+	if (rc == 0)
+		srv->probing = 1;
+	return rc;
+}
+
+int
+caldav_fb_read(struct caldav_srv *srv, struct http *h,
+    const struct caldav_fb_ask *ask, struct busy_set *out,
+    struct tandem_diag *diag, caldav_fb_done_fn cb, void *ud)
+{
+	struct fjob	*f;
+
+	if (tandem_fails_assert(srv != NULL && ask != NULL && ask->dav != NULL &&
+	    out != NULL && cb != NULL && (srv->means == CALDAV_FB_OUTBOX ||
+	    (srv->means == CALDAV_FB_QUERY && ask->dav->ncolls > 0))))
+		return TANDEM_EINVAL;
+	f = calloc(1, sizeof(*f));
+	if (f == NULL)
+		return TANDEM_ENOMEM;
+	f->srv = srv;
+	f->h = h;
+	f->ask = *ask;
+	f->out = out;
+	f->diag = diag;
+	f->cb = cb;
+	f->ud = ud;
+	set_state(f, srv->means == CALDAV_FB_OUTBOX ? F_POST : F_QUERY);
+	return start(f);
+}
