@@ -410,6 +410,17 @@ take_207(struct job *j, struct http_result *res, const char *what,
 	return parse(j, res, ms);
 }
 
+struct dav_response *
+caldav_first_207(const struct http_result *res, struct dav_multistatus *ms)
+{
+	char	err[128];
+
+	if (res->error != 0 || res->status != 207 ||
+	    dav_parse_multistatus(res->body, res->len, ms, err, sizeof(err)) < 0)
+		return NULL;
+	return ms->n > 0 ? &ms->v[0] : NULL;
+}
+
 static int
 coll_add(struct caldav_cal *cal, const char *url)
 {

@@ -97,6 +97,27 @@ char *caldav_resolve(const char *base, const char *href);
 /* Do two hrefs or URLs name the same path? */
 int caldav_same_href(const char *a, const char *b);
 
+/* PROPFIND bodies: the account's principal; a principal's outbox and address. */
+#define CALDAV_PROP_PRINCIPAL						\
+	"<?xml version=\"1.0\" encoding=\"utf-8\"?>"			\
+	"<d:propfind xmlns:d=\"DAV:\"><d:prop>"				\
+	"<d:current-user-principal/></d:prop></d:propfind>"
+
+#define CALDAV_PROP_BOXES						\
+	"<?xml version=\"1.0\" encoding=\"utf-8\"?>"			\
+	"<d:propfind xmlns:d=\"DAV:\" "					\
+	"xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><d:prop>"		\
+	"<c:schedule-outbox-URL/><c:calendar-user-address-set/>"	\
+	"</d:prop></d:propfind>"
+
+struct http_result;
+struct dav_multistatus;
+struct dav_response;
+
+/* The first response of a 207 answer, parsed into ms; NULL when none. */
+struct dav_response *caldav_first_207(const struct http_result *res,
+    struct dav_multistatus *ms);
+
 /* Free what cal holds (not cal itself); no read may be in flight. */
 void caldav_cal_clear(struct caldav_cal *cal);
 

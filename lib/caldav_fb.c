@@ -19,17 +19,7 @@
 #define XML_CT	"application/xml; charset=utf-8"
 #define ICS_CT	"text/calendar; charset=utf-8"
 
-#define PROP_PRINCIPAL							\
-	"<?xml version=\"1.0\" encoding=\"utf-8\"?>"			\
-	"<d:propfind xmlns:d=\"DAV:\"><d:prop>"				\
-	"<d:current-user-principal/></d:prop></d:propfind>"
 
-#define PROP_BOXES							\
-	"<?xml version=\"1.0\" encoding=\"utf-8\"?>"			\
-	"<d:propfind xmlns:d=\"DAV:\" "					\
-	"xmlns:c=\"urn:ietf:params:xml:ns:caldav\"><d:prop>"		\
-	"<c:schedule-outbox-URL/><c:calendar-user-address-set/>"	\
-	"</d:prop></d:propfind>"
 
 enum fstate {
 	F_WELLKNOWN,	/* PROPFIND /.well-known/caldav: the principal */
@@ -224,14 +214,15 @@ send_state(struct fjob *f)
 	case F_WELLKNOWN:
 		if (asprintf(&url, "%s/.well-known/caldav", f->srv->origin) < 0)
 			return TANDEM_ENOMEM;
-		rc = submit(f, "PROPFIND", url, "0", PROP_PRINCIPAL, XML_CT);
+		rc = submit(f, "PROPFIND", url, "0", CALDAV_PROP_PRINCIPAL, XML_CT);
 		break;
 	case F_PRINCIPAL:
-		rc = submit(f, "PROPFIND", f->ask.server->url, "0", PROP_PRINCIPAL,
-		    XML_CT);
+		rc = submit(f, "PROPFIND", f->ask.server->url, "0",
+		    CALDAV_PROP_PRINCIPAL, XML_CT);
 		break;
 	case F_BOXES:
-		rc = submit(f, "PROPFIND", f->principal, "0", PROP_BOXES, XML_CT);
+		rc = submit(f, "PROPFIND", f->principal, "0", CALDAV_PROP_BOXES,
+		    XML_CT);
 		break;
 	case F_POST:
 		body = post_body(f);
@@ -252,23 +243,11 @@ send_state(struct fjob *f)
 	return rc;
 }
 
-/* A 207 answer's first response, parsed into ms; NULL when none. */
-static struct dav_response *
-first_207(const struct http_result *res, struct dav_multistatus *ms)
-{
-	char	err[128];
-
-	if (res->error != 0 || res->status != 207 ||
-	    dav_parse_multistatus(res->body, res->len, ms, err, sizeof(err)) < 0)
-		return NULL;
-	return ms->n > 0 ? &ms->v[0] : NULL;
-}
-
 static void
 on_principal(struct fjob *f, const struct http_result *res)
 {
 	struct dav_multistatus	 ms = { NULL, 0, NULL };
-	struct dav_response	*r = first_207(res, &ms);
+	struct dav_response	*r = caldav_first_207(res, &ms);
 	const char		*p = r != NULL ?
 	    r->prop[DAV_P_CURRENT_USER_PRINCIPAL] : NULL;
 
@@ -288,7 +267,7 @@ static void
 on_boxes(struct fjob *f, const struct http_result *res)
 {
 	struct dav_multistatus	 ms = { NULL, 0, NULL };
-	struct dav_response	*r = first_207(res, &ms);
+	struct dav_response	*r = caldav_first_207(res, &ms);
 	const char		*box = r != NULL ? r->prop[DAV_P_SCHEDULE_OUTBOX_URL] :
 	    NULL;
 	size_t			 i;

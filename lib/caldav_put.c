@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "tandem-int.h"
 #include "caldav.h"
 #include "caldav_put.h"
 #include "calobj.h"
+#include "freebusy.h"
 #include "dav_xml.h"
 #include "http.h"
 #include "watch.h"
@@ -20,8 +23,13 @@
 #define XML_CT		"application/xml; charset=utf-8"
 #define ICS_CT		"text/calendar; charset=utf-8"
 
+
+
 enum wstate {
 	W_FIND,		/* calendar-query for the UID */
+	W_PRINCIPAL,	/* a new object: whose calendar is it? */
+	W_BOXES,	/* that principal's outbox and address */
+	W_ASK,		/* free/busy of the attendees: who can it reach? */
 	W_PUT,		/* the new object */
 	W_CHECK,	/* GET the copy: who was reached? */
 	W_MARK,		/* PUT the copy with SCHEDULE-AGENT=CLIENT marks */
@@ -38,6 +46,9 @@ struct wjob {
 	char			*copy;		/* the copy's text, or NULL */
 	char			*body;		/* what the next PUT sends */
 	int			 retried;	/* a 412 was met once */
+	char			*principal, *outbox, *self;
+	char			*predicted[2];	/* attendees it cannot reach */
+	size_t			 npredicted;
 	int			 rc;
 	char			 msg[512];
 };
@@ -74,6 +85,11 @@ wjob_free(struct wjob *w)
 	free(w->etag);
 	free(w->copy);
 	free(w->body);
+	free(w->principal);
+	free(w->outbox);
+	free(w->self);
+	while (w->npredicted > 0)
+		free(w->predicted[--w->npredicted]);
 	free(w);
 }
 
@@ -192,17 +208,121 @@ build(struct wjob *w)
 {
 	struct watch_set	 set = { NULL, 0, 0 };
 	const struct watch_event *ev = event_of(w->p.ics, w->p.uid, &set);
-	const char		*all[16];
+	const char		*who[18];
 	size_t			 n = 0, i;
 	int			 rc;
 
 	for (i = 0; w->p.all_client && ev != NULL && i < ev->natt && n < 16; i++)
-		all[n++] = ev->att[i].email;
+		who[n++] = ev->att[i].email;
+	for (i = 0; !w->p.all_client && i < w->p.nclient && n < 16; i++)
+		who[n++] = w->p.client[i];
+	for (i = 0; i < w->npredicted; i++)
+		who[n++] = w->predicted[i];
 	free(w->body);
-	rc = calobj_make(w->p.ics, w->copy, w->p.all_client ? all : w->p.client,
-	    w->p.all_client ? n : w->p.nclient, &w->body);
+	rc = calobj_make(w->p.ics, w->copy, who, n, &w->body);
 	watch_set_free(&set);
 	return rc;
+}
+
+static void
+to_put(struct wjob *w)
+{
+	if (build(w) < 0)
+		finish(w, TANDEM_EIO, "the invitation cannot be stored");
+	else
+		set_state(w, W_PUT);
+}
+
+/*
+ * Before a new object is written: the calendar's principal, its outbox and
+ * address, and a free/busy question for the attendees, which the server
+ * answers per recipient.  One it cannot reach (3.7, say) is marked CLIENT
+ * from the first PUT on, so that marking it later does not make the
+ * server deliver a second time to the others.  Any failure on the way
+ * just writes the object unmarked (the read-back still catches them).
+ */
+static void
+on_discover(struct wjob *w, struct http_result *res)
+{
+	struct dav_multistatus	 ms = { NULL, 0, NULL };
+	struct dav_response	*r = caldav_first_207(res, &ms);
+	const char		*v;
+	size_t			 i;
+
+	if (w->state == W_PRINCIPAL &&
+	    (v = r != NULL ? r->prop[DAV_P_CURRENT_USER_PRINCIPAL] : NULL) != NULL) {
+		w->principal = caldav_resolve(res->where, v);
+		set_state(w, w->principal != NULL ? W_BOXES : W_PUT);
+	} else if (w->state == W_BOXES && r != NULL &&
+	    r->prop[DAV_P_SCHEDULE_OUTBOX_URL] != NULL) {
+		for (i = 0; i < r->naddresses && w->self == NULL; i++)
+			if (strncasecmp(r->addresses[i], "mailto:", 7) == 0)
+				w->self = util_strdup(r->addresses[i]);
+		w->outbox = caldav_resolve(w->principal,
+		    r->prop[DAV_P_SCHEDULE_OUTBOX_URL]);
+		set_state(w, w->self != NULL && w->outbox != NULL ? W_ASK : W_PUT);
+	} else
+		set_state(w, W_PUT);
+	dav_multistatus_free(&ms);
+	if (w->state == W_PUT)
+		to_put(w);
+}
+
+static void
+on_ask(struct wjob *w, struct http_result *res)
+{
+	struct watch_set	 set = { NULL, 0, 0 };
+	const struct watch_event *ev = event_of(w->p.ics, w->p.uid, &set);
+	struct dav_sched_item	*v = NULL;
+	size_t			 n = 0, i, k;
+	char			 err[128];
+
+	if (ev != NULL && res->error == 0 && res->status == 200 &&
+	    dav_parse_schedule_response(res->body, res->len, &v, &n, err,
+	    sizeof(err)) == 0)
+		for (i = 0; i < ev->natt && w->npredicted < 2; i++)
+			for (k = 0; k < n; k++)
+				if (v[k].recipient != NULL && strcasecmp(
+				    v[k].recipient + (strncasecmp(v[k].recipient,
+				    "mailto:", 7) == 0 ? 7 : 0), ev->att[i].email)
+				    == 0 && (v[k].request_status == NULL ||
+				    v[k].request_status[0] != '2')) {
+					w->predicted[w->npredicted] =
+					    util_strdup(ev->att[i].email);
+					if (w->predicted[w->npredicted] != NULL)
+						w->npredicted++;
+					break;
+				}
+	dav_sched_items_free(v, n);
+	watch_set_free(&set);
+	to_put(w);
+}
+
+static char *
+ask_body(struct wjob *w)
+{
+	struct watch_set	 set = { NULL, 0, 0 };
+	const struct watch_event *ev = event_of(w->p.ics, w->p.uid, &set);
+	struct freebusy_query	 q;
+	const char		*who[16];
+	char			 uid[300], *text = NULL;
+	size_t			 i;
+
+	memset(&q, 0, sizeof(q));
+	for (i = 0; ev != NULL && i < ev->natt && i < 16; i++)
+		who[i] = ev->att[i].email;
+	snprintf(uid, sizeof(uid), "reach-%s", w->p.uid);
+	q.uid = uid;
+	q.dtstamp = (int64_t)time(NULL);
+	q.from = q.dtstamp;
+	q.to = q.dtstamp + 3600;
+	q.organizer = w->self;
+	q.attendees = who;
+	q.nattendees = i;
+	if (freebusy_request(&q, &text) < 0)
+		text = NULL;
+	watch_set_free(&set);
+	return text;
 }
 
 /* The calendar-query's answer: the copy, if the server has one. */
@@ -263,10 +383,10 @@ on_find(struct wjob *w, struct http_result *res)
 		finish(w, 0, "the calendar holds SEQUENCE %d already", seq);
 	else if (seq == w->p.sequence && w->retried == 0)
 		set_state(w, W_CHECK);	/* written before: see who it reached */
-	else if (build(w) < 0)
-		finish(w, TANDEM_EIO, "the invitation cannot be stored");
+	else if (w->copy == NULL && !w->p.all_client && w->retried == 0)
+		set_state(w, W_PRINCIPAL);	/* who can the server reach? */
 	else
-		set_state(w, W_PUT);
+		to_put(w);
 out:
 	watch_set_free(&set);
 }
@@ -376,6 +496,13 @@ on_answer(struct http_request *req, struct http_result *res, void *ud)
 		case W_FIND:
 			on_find(w, res);
 			break;
+		case W_PRINCIPAL:
+		case W_BOXES:
+			on_discover(w, res);
+			break;
+		case W_ASK:
+			on_ask(w, res);
+			break;
 		case W_PUT:
 			on_put(w, res, "PUT");
 			break;
@@ -395,6 +522,25 @@ on_answer(struct http_request *req, struct http_result *res, void *ud)
 }
 
 static int
+wpropfind(struct wjob *w, const char *url, const char *body)
+{
+	struct http_request	r;
+
+	memset(&r, 0, sizeof(r));
+	r.method = "PROPFIND";
+	r.url = url;
+	r.server = w->p.server;
+	r.depth = "0";
+	r.body = body;
+	r.body_len = strlen(body);
+	r.content_type = XML_CT;
+	r.keep_error_body = 1;
+	r.cb = on_answer;
+	r.ud = w;
+	return http_submit(w->h, &r, NULL);
+}
+
+static int
 send_state(struct wjob *w)
 {
 	char	*body;
@@ -405,6 +551,16 @@ send_state(struct wjob *w)
 		body = find_body(w->p.uid);
 		rc = body == NULL ? TANDEM_ENOMEM :
 		    wsend(w, "REPORT", w->p.calendar, body, XML_CT);
+		free(body);
+		return rc;
+	case W_PRINCIPAL:
+		return wpropfind(w, w->p.calendar, CALDAV_PROP_PRINCIPAL);
+	case W_BOXES:
+		return wpropfind(w, w->principal, CALDAV_PROP_BOXES);
+	case W_ASK:
+		body = ask_body(w);
+		rc = body == NULL ? TANDEM_ENOMEM :
+		    wsend(w, "POST", w->outbox, body, ICS_CT);
 		free(body);
 		return rc;
 	case W_PUT:
