@@ -54,6 +54,8 @@ struct busy_req {
 	int		 all_events;	/* TRANSPARENT and X-MICROSOFT-CDO-BUSYSTATUS:FREE
 					   events count too (holiday feeds mark
 					   theirs transparent) */
+	int		 keep_tandem;	/* tandem's own events count too (as
+					   a server's free/busy has them) */
 	struct busy_stats *stats;	/* added to when not NULL */
 	struct watch_set *watch;	/* when not NULL (and owner is set):
 					   tandem's own events are added to it

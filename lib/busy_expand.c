@@ -592,7 +592,7 @@ busy_expand_collect(struct busy_ctx *x, icalcomponent *parent,
 	for (ci = icalcomponent_begin_component(parent, kind);
 	    (c = icalcompiter_deref(&ci)) != NULL; icalcompiter_next(&ci)) {
 		/* tandem's own sessions: the engine books them itself. */
-		if (kind == ICAL_VEVENT_COMPONENT &&
+		if (kind == ICAL_VEVENT_COMPONENT && !x->req->keep_tandem &&
 		    itip_is_tandem_uid(icalcomponent_get_uid(c)))
 			continue;
 		rc = read_comp(x, c, what, &k);

@@ -13,8 +13,9 @@
  * then the free-busy-query, and trusts an answer only when it covers
  * exactly the time the same person's events cover.  A 207, a body that is
  * not a calendar, a recipient-level failure or a disagreement is not
- * trusted: the next means is tried, and events is the last.  A server
- * whose [server] section says freebusy = events is never probed.
+ * trusted: the next means is tried, and events is the last.  A calendar
+ * whose [server] section says freebusy = events is always read as events
+ * (and never probed with).
  *
  * Glossary
  *   origin    scheme://authority of a calendar URL: what "a server" is here
@@ -70,8 +71,8 @@ struct caldav_fb_ask {
 
 /*
  * Probe srv's means with a person whose calendar was just read, events
- * being its busy time over [from, to) (tandem's own events left out, as
- * the answers are once cut).  Sets srv->means and srv->why; cb(ud, 0) from
+ * being all its busy time over [from, to), tandem's own events included as
+ * a server's answer has them (ask->cut is applied to the answer first).  Sets srv->means and srv->why; cb(ud, 0) from
  * the loop.  0, or an error (cb is not called).  ask is copied.
  */
 int caldav_fb_probe(struct caldav_srv *srv, struct http *h,

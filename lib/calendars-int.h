@@ -13,6 +13,7 @@
 #include "model.h"
 #include "caldav.h"
 #include "caldav_fb.h"
+#include "caldav_inbox.h"
 #include "source_http.h"
 #include "watch.h"
 
@@ -36,6 +37,7 @@ struct cal {
 	int			 fb_ok;		/* busy comes from fb */
 	struct busy		*cut;		/* tandem's sessions of the owner */
 	size_t			 ncut, cutcap;
+	struct caldav_inbox	 inbox;		/* the organizer's (owner "") */
 };
 
 /* p's calendar as the last read left it, or NULL (no calendar URL, not read). */

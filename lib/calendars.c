@@ -73,6 +73,7 @@ cal_clear(struct cal *c)
 	caldav_cal_clear(&c->dav);
 	busy_set_free(&c->fb);
 	free(c->cut);
+	caldav_inbox_clear(&c->inbox);
 }
 
 void
@@ -574,12 +575,7 @@ maybe_probe(struct tandem_calendars *c, struct cal *e)
 
 	if (s == NULL)
 		return TANDEM_ENOMEM;
-	if (forced_events(e) && s->means != CALDAV_FB_EVENTS) {
-		s->means = CALDAV_FB_EVENTS;
-		snprintf(s->why, sizeof(s->why), "freebusy = events in [server %s]",
-		    e->dav.server->name);
-	}
-	if (s->means != CALDAV_FB_UNKNOWN || s->probing ||
+	if (forced_events(e) || s->means != CALDAV_FB_UNKNOWN || s->probing ||
 	    e->dav.kind != CALDAV_DAV || e->dav.error != 0 || e->owner[0] == '\0')
 		return 0;
 	p = calloc(1, sizeof(*p));
@@ -587,12 +583,12 @@ maybe_probe(struct tandem_calendars *c, struct cal *e)
 		return TANDEM_ENOMEM;
 	p->c = c;
 	busy_req_for(c, e, c->rd->from, c->rd->to, &r);
+	r.keep_tandem = 1;	/* compared with an answer that has them */
 	rc = from_dav(&r, &e->dav, &p->events, NULL);
 	if (rc == 0)
 		rc = busy_merge(&p->events);
-	if (rc == 0)
-		rc = cuts_for(c, e);
 	ask_for(c, e, &a);
+	a.ncut = 0;		/* nothing cut: both sides have everything */
 	if (rc == 0)
 		rc = caldav_fb_probe(s, c->rd->h, &a, &p->events, c->rd->diag,
 		    probe_done, p);
@@ -637,6 +633,25 @@ calendars_servers(const struct tandem_calendars *c, const struct caldav_srv **v)
 }
 
 static void
+inbox_done(void *ud)
+{
+	one_done(ud);
+}
+
+/* After the organizer's calendar: its inbox's tandem items removed. */
+static int
+inbox_start(struct tandem_calendars *c, struct cal *e)
+{
+	int	rc;
+
+	rc = caldav_inbox_run(&e->inbox, c->rd->h, e->dav.server, e->dav.url,
+	    inbox_done, c);
+	if (rc == 0)
+		c->rd->left++;
+	return rc == TANDEM_ENOMEM ? rc : 0;
+}
+
+static void
 dav_done(void *ud, struct caldav_cal *d)
 {
 	struct cal		*e = (struct cal *)(void *)((char *)d -
@@ -650,6 +665,8 @@ dav_done(void *ud, struct caldav_cal *d)
 	c->st.unchanged += d->kind == CALDAV_DAV && d->error == 0 && !d->changed;
 	if (d->kind == CALDAV_FEED)
 		rc = feed_start(c, e);
+	else if (d->kind == CALDAV_DAV && d->error == 0 && e->owner[0] == '\0')
+		rc = inbox_start(c, e);
 	else if (d->kind == CALDAV_DAV && d->error == 0)
 		rc = maybe_probe(c, e);
 	if (rc == 0)
