@@ -38,6 +38,7 @@ struct cal {
 	struct busy		*cut;		/* tandem's sessions of the owner */
 	size_t			 ncut, cutcap;
 	struct caldav_inbox	 inbox;		/* the organizer's (owner "") */
+	int			 first;		/* read for the first time now */
 };
 
 /* p's calendar as the last read left it, or NULL (no calendar URL, not read). */
@@ -55,6 +56,17 @@ const struct cal *calendars_organizer(const struct tandem_calendars *c,
 /* The CalDAV servers seen so far, with their health and means: *v, n. */
 size_t calendars_servers(const struct tandem_calendars *c,
     const struct caldav_srv **v);
+
+/* From how many first reads on progress is told (calendars_set_progress). */
+#ifndef CALENDARS_PROGRESS_MIN
+#define CALENDARS_PROGRESS_MIN	20
+#endif
+
+typedef void (*calendars_progress_fn)(void *ud, const char *message);
+
+/* Tell fn how a first read of many CalDAV calendars goes (NULL: nobody). */
+void calendars_set_progress(struct tandem_calendars *c,
+    calendars_progress_fn fn, void *ud);
 
 struct http;
 typedef void (*calendars_done_fn)(void *ud, int rc);

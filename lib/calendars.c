@@ -36,6 +36,10 @@ struct reading {
 	int64_t			 t0;
 	const struct tandem_plan *plan;
 	size_t			 left;
+	size_t			 first_total;	/* calendars read for the first time */
+	size_t			 first_done;
+	size_t			 first_failed;
+	size_t			 first_logged;	/* tenths logged */
 	int			 rc;
 	calendars_done_fn	 cb;
 	void			*ud;
@@ -50,7 +54,43 @@ struct tandem_calendars {
 	struct reading		*rd;
 	struct caldav_srv	*srv;		/* every server seen, by origin */
 	size_t			 nsrv;
+	calendars_progress_fn	 progress;
+	void			*progress_ud;
 };
+
+void
+calendars_set_progress(struct tandem_calendars *c, calendars_progress_fn fn,
+    void *ud)
+{
+	c->progress = fn;
+	c->progress_ud = ud;
+}
+
+/*
+ * A first read of many calendars (a new daemon, a big new program) takes a
+ * while: say how far it is, at each tenth, with a guess of the time left.
+ */
+static void
+first_read_progress(struct tandem_calendars *c, int failed)
+{
+	struct reading	*rd = c->rd;
+	double		 spent, left;
+	char		 msg[200];
+
+	rd->first_done++;
+	rd->first_failed += failed != 0;
+	if (c->progress == NULL || rd->first_total < CALENDARS_PROGRESS_MIN ||
+	    rd->first_done * 10 / rd->first_total <= rd->first_logged)
+		return;
+	rd->first_logged = rd->first_done * 10 / rd->first_total;
+	spent = (double)(util_clock_ns() - rd->t0) / 1e9;
+	left = spent / (double)rd->first_done *
+	    (double)(rd->first_total - rd->first_done);
+	snprintf(msg, sizeof(msg), "first read of %zu calendars: %zu done "
+	    "(%zu failed) in %.1f s, about %.0f s left", rd->first_total,
+	    rd->first_done, rd->first_failed, spent, left);
+	c->progress(c->progress_ud, msg);
+}
 
 int
 tandem_calendars_new(struct tandem_calendars **out)
@@ -660,6 +700,10 @@ dav_done(void *ud, struct caldav_cal *d)
 	int			 rc = 0;
 
 	e->fresh = d->changed;
+	if (e->first) {
+		e->first = 0;
+		first_read_progress(c, d->error);
+	}
 	if (d->error == TANDEM_ENOMEM)
 		c->rd->rc = TANDEM_ENOMEM;
 	c->st.unchanged += d->kind == CALDAV_DAV && d->error == 0 && !d->changed;
@@ -681,10 +725,15 @@ events_start(struct tandem_calendars *c, struct cal *e)
 {
 	int	rc;
 
+	e->first = !dav_has_data(&e->dav);
 	rc = caldav_read(&e->dav, c->rd->h, c->rd->from, c->rd->to, c->rd->diag,
 	    dav_done, c);
 	if (rc == 0)
 		c->rd->left++;
+	if (rc == 0 && e->first)
+		c->rd->first_total++;
+	else
+		e->first = 0;
 	return rc == TANDEM_ENOMEM ? rc : 0;
 }
 

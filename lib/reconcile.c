@@ -702,6 +702,12 @@ decide_all(struct pass *x)
 }
 
 static void
+progress(void *ud, const char *message)
+{
+	engine_log(ud, TANDEM_LOG_INFO, "CAL", "%s", message);
+}
+
+static void
 log_diag(struct tandem_engine *e, struct tandem_diag *diag)
 {
 	size_t	i;
@@ -771,8 +777,11 @@ reconcile_pass(struct tandem_engine *e, int64_t now, reconcile_done_fn done)
 	x->due = -1;
 	x->done = done;
 	rc = x->rows == NULL || x->diag == NULL ? TANDEM_ENOMEM : 0;
-	if (rc == 0 && e->cals == NULL)
+	if (rc == 0 && e->cals == NULL) {
 		rc = tandem_calendars_new(&e->cals);
+		if (rc == 0)
+			calendars_set_progress(e->cals, progress, e);
+	}
 	x->cals = e->cals;
 	if (rc == 0)
 		rc = tandem_plan_new(e->cfg, now, &x->plan);

@@ -230,4 +230,27 @@ else
 	ok "no password in tandemd's log"
 fi
 
+# --- A first read of many calendars says how far it is.  Four copies of
+# the example's people (24 calendars, read for the first time by a new
+# tandemd --once): a progress line at each tenth, counts and a time left.
+m=$(example_copy many)
+dav_config "$m"
+for k in 1 2 3; do
+	sed -n "2,\$s/@corp/+$k@corp/p" "$m/people.csv" >>"$m/people.more"
+	sed -n "2,\$s/@corp/+$k@corp/gp" "$m/pairs.csv" >>"$m/pairs.more"
+done
+cat "$m/people.more" >>"$m/people.csv"
+cat "$m/pairs.more" >>"$m/pairs.csv"
+"$TANDEMD" -c "$m/tandem.conf" --once --now "$NOW" 2>"$tmp/many.log" 8>&-
+grep 'first read of' "$tmp/many.log" >"$tmp/progress.log"
+if [ "$(lines "$tmp/progress.log")" -ge 5 ] &&
+    grep -q "first read of 24 calendars: 24 done (0 failed) in [0-9.]* s, about 0 s left" "$tmp/progress.log" &&
+    grep -q "first read of 24 calendars: [0-9]* done (0 failed) in [0-9.]* s, about [0-9]* s left" "$tmp/progress.log"; then
+	ok "a first read of 24 calendars logs its progress with counts and time left"
+else
+	not_ok "a first read of 24 calendars logs its progress with counts and time left"
+	diag "$tmp/progress.log"
+	tail -5 "$tmp/many.log" | diag
+fi
+
 done_testing
