@@ -13,7 +13,8 @@
  *   tandemctl [-c FILE] [--socket PATH] [--program NAME] COMMAND [ARGS]
  *
  * Exit codes follow sysexits(3): 0, 64 usage, 65 bad data, 69 no daemon,
- * 70 internal, 78 configuration errors.
+ * 70 internal, 78 configuration errors.  ingest-mail (an attendee's e-mail
+ * on stdin, from the MTA) says 75 instead of 69 or 70: try again later.
  */
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -41,7 +42,10 @@
 #define EX_DATAERR	65
 #define EX_UNAVAILABLE	69
 #define EX_SOFTWARE	70
+#define EX_TEMPFAIL	75
 #define EX_CONFIG	78
+
+#define MAIL_MAX	(16u << 20)	/* ingest-mail: the largest message */
 
 /* How long to wait for the daemon's reply before giving up, in seconds. */
 #define REPLY_TIMEOUT	60
@@ -86,6 +90,7 @@ usage(FILE *f)
 	    "       export [MENTOR MENTEE]\n"
 	    "       report [--csv | --json]\n"
 	    "       reload\n"
+	    "       ingest-mail          (an attendee's e-mail on stdin, from the MTA)\n"
 	    "\n"
 	    "  -c, --config FILE  configuration (default %s/tandem/tandem.conf)\n"
 	    "  --socket PATH      the daemon's control socket (default: the config's)\n"
@@ -530,11 +535,14 @@ print_reply(const char *path, const char *text)
 	return rc;
 }
 
-/* A command the daemon answers: ask it and print its reply. */
+/*
+ * Send line (ours: freed here) to the daemon and print its reply; its exit
+ * status, or down when the daemon cannot be reached or does not answer.
+ */
 static int
-cmd_remote(const struct opts *o)
+ask_daemon(const struct opts *o, char *line, int down)
 {
-	char	*path = NULL, *line = NULL, *reply = NULL;
+	char	*path = NULL, *reply = NULL;
 	int	 fd = -1, ex, rc;
 
 	if (o->socket != NULL)
@@ -547,11 +555,10 @@ cmd_remote(const struct opts *o)
 			return EX_CONFIG;
 		}
 	}
-	line = request(o);
 	ex = EX_SOFTWARE;
 	if (path == NULL || line == NULL)
 		goto out;
-	ex = EX_UNAVAILABLE;
+	ex = down;
 	fd = dial(path);
 	if (fd < 0) {
 		fprintf(stderr, "tandemctl: cannot reach tandemd at %s: %s\n", path,
@@ -578,6 +585,80 @@ out:
 	return ex;
 }
 
+/* A command the daemon answers: ask it and print its reply. */
+static int
+cmd_remote(const struct opts *o)
+{
+	return ask_daemon(o, request(o), EX_UNAVAILABLE);
+}
+
+/* stdin, at most max bytes: 0, 1 when longer, -1 on a read error. */
+static int
+read_stdin(size_t max, char **out, size_t *len)
+{
+	size_t	 cap = 65536, n = 0;
+	ssize_t	 r;
+	char	*buf = malloc(cap), *grown;
+	int	 rc;
+
+	for (; buf != NULL; n += (size_t)r) {
+		if (n > max)
+			break;
+		if (cap - n < 4096) {
+			grown = realloc(buf, cap * 2);
+			if (grown == NULL)
+				break;
+			buf = grown;
+			cap *= 2;
+		}
+		r = read(STDIN_FILENO, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			r = 0;
+		else if (r <= 0) {
+			if (r < 0)
+				break;
+			buf[n] = '\0';
+			*out = buf;
+			*len = n;
+			return 0;
+		}
+	}
+	rc = buf != NULL && n > max ? 1 : -1;
+	free(buf);
+	return rc;
+}
+
+/*
+ * ingest-mail: one e-mail on stdin, as an MTA pipes it.  Exit statuses for
+ * the MTA: 0 taken; 65 not a message tandem answers (it bounces); 75 try
+ * again later (the daemon down or failing).
+ */
+static int
+cmd_ingest_mail(const struct opts *o)
+{
+	struct tandem_diag	*d = tandem_diag_new();
+	char			*msg = NULL, *line = NULL;
+	size_t			 len = 0, i;
+	int			 rc, ex;
+
+	rc = read_stdin(MAIL_MAX, &msg, &len);
+	if (rc != 0 || d == NULL) {
+		fprintf(stderr, "tandemctl: ingest-mail: %s\n", rc > 0 ?
+		    "the message is larger than 16 MiB" : "cannot read stdin");
+		tandem_diag_free(d);
+		return rc > 0 ? EX_DATAERR : EX_TEMPFAIL;
+	}
+	rc = tandem_ctl_ingest_request(msg, len, &line, d);
+	free(msg);
+	for (i = 0; i < tandem_diag_count(d); i++)
+		fprintf(stderr, "tandemctl: ingest-mail: %s\n", tandem_diag_get(d, i));
+	tandem_diag_free(d);
+	if (rc < 0)
+		return rc == TANDEM_EPARSE ? EX_DATAERR : EX_TEMPFAIL;
+	ex = ask_daemon(o, line, EX_TEMPFAIL);
+	return ex == EX_SOFTWARE || ex == EX_UNAVAILABLE ? EX_TEMPFAIL : ex;
+}
+
 static const char *const remote[] = {
 	"status", "pairs", "sessions", "checkin", "skip", "reschedule", "pause",
 	"resume", "export", "report", "reload"
@@ -599,6 +680,8 @@ main(int argc, char **argv)
 		return cmd_plan(&o);
 	if (strcmp(o.command, "explain") == 0)
 		return cmd_explain(&o);
+	if (strcmp(o.command, "ingest-mail") == 0)
+		return o.nargs == 0 ? cmd_ingest_mail(&o) : (usage(stderr), EX_USAGE);
 	for (i = 0; i < sizeof(remote) / sizeof(remote[0]); i++)
 		if (strcmp(o.command, remote[i]) == 0)
 			return cmd_remote(&o);

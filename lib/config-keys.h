@@ -22,6 +22,7 @@ enum ktype {
 	K_INVITE,	/* imip | caldav | both | outbox:PATH */
 	K_ATTENDANCE,	/* calendar | checkin */
 	K_TENTATIVE,	/* busy | free */
+	K_COUNTER,	/* decline | reschedule */
 	K_MAILTO,	/* mailto: URI or bare address, stored as mailto: */
 	K_HTTPURL,	/* http(s) URL */
 	K_SMTPURL	/* smtp(s) URL */
@@ -42,7 +43,8 @@ enum program_key {
 	PK_COUNT, PK_TIMEZONE, PK_LENGTH, PK_HOURS, PK_FLEX, PK_HORIZON,
 	PK_BUFFER, PK_HOLIDAYS, PK_INVITE, PK_ATTENDANCE, PK_GRACE,
 	PK_LAPSE_AFTER, PK_LAPSE_DAYS, PK_HOOK, PK_PEOPLE, PK_PAIRS, PK_AGENDA,
-	PK_MAX_PER_WEEK, PK_TENTATIVE, PK_HOOK_TIMEOUT, PK_CALENDAR, PK_COUNT_KEYS
+	PK_MAX_PER_WEEK, PK_TENTATIVE, PK_HOOK_TIMEOUT, PK_CALENDAR, PK_COUNTER,
+	PK_COUNT_KEYS
 };
 
 #define KEYS_MAX	PK_COUNT_KEYS

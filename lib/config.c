@@ -37,6 +37,12 @@ static const struct keydef mail_keys[] = {
 	{ "smtp", K_SMTPURL, CO(mail_smtp), 0, 0, NULL, 0 },
 	{ "sendmail", K_PATH, CO(mail_sendmail), 0, 0, NULL, 0 },
 	{ "from", K_STRING, CO(mail_from), 0, 0, NULL, 0 },
+	{ "user", K_STRING, CO(mail.user), 0, 0, NULL, 0 },
+	{ "password_file", K_PATH, CO(mail.password_file), 0, 0, NULL, 0 },
+	{ "ca_file", K_PATH, CO(mail.ca_file), 0, 0, NULL, 0 },
+	{ "timeout", K_INT, CO(mail.timeout), 1, 3600, "60", 0 },
+	{ "starttls", K_STRING, CO(mail_starttls_text), 0, 0, "no", 0 },
+	{ "rate", K_INT, CO(mail_rate), 1, 100000, "60", 0 },
 	{ NULL, 0, 0, 0, 0, NULL, 0 }
 };
 
@@ -79,6 +85,7 @@ static const struct keydef program_keys[] = {
 	[PK_TENTATIVE] = { "tentative", K_TENTATIVE, PO(tentative_free), 0, 0, "busy", 0 },
 	[PK_HOOK_TIMEOUT] = { "hook_timeout", K_INT, PO(hook_timeout), 1, 3600, "60", 0 },
 	[PK_CALENDAR] = { "calendar", K_HTTPURL, PO(calendar), 0, 0, NULL, 0 },
+	[PK_COUNTER] = { "counter", K_COUNTER, PO(counter), 0, 0, "decline", 0 },
 	[PK_COUNT_KEYS] = { NULL, 0, 0, 0, 0, NULL, 0 }
 };
 
@@ -313,6 +320,15 @@ apply(struct reader *r, const struct keydef *k, void *obj, const char *v, char *
 		}
 		*(int *)at = strcmp(v, "free") == 0;
 		return 0;
+	case K_COUNTER:
+		if (strcmp(v, "decline") != 0 && strcmp(v, "reschedule") != 0) {
+			snprintf(err, PARSE_ERRLEN, "\"%s\" is not decline or "
+			    "reschedule", v);
+			return TANDEM_EPARSE;
+		}
+		*(enum counter_kind *)at = strcmp(v, "reschedule") == 0 ?
+		    COUNTER_RESCHEDULE : COUNTER_DECLINE;
+		return 0;
 	case K_MAILTO:
 		return apply_mailto((char **)at, v, err);
 	case K_HTTPURL:
@@ -517,6 +533,30 @@ finish_server(struct reader *r, struct sect *s)
 	return 0;
 }
 
+/* [mail]: the checks across keys, and starttls as a flag. */
+static void
+finish_mail(struct reader *r, int line)
+{
+	struct tandem_config	*cfg = r->lc.cfg;
+	const char		*t = cfg->mail_starttls_text;
+
+	if (cfg->mail.password_file != NULL && cfg->mail.user == NULL)
+		config_error(&r->lc, r->file, line,
+		    "[mail]: password_file needs a user");
+	if (t != NULL && strcmp(t, "yes") != 0 && strcmp(t, "no") != 0)
+		config_error(&r->lc, r->file, line,
+		    "[mail]: starttls = \"%s\" is not yes or no", t);
+	cfg->mail_starttls = t != NULL && strcmp(t, "yes") == 0;
+	if (cfg->mail_rate == 0)	/* no [mail] section: its defaults */
+		cfg->mail_rate = 60;
+	if (cfg->mail.timeout == 0)
+		cfg->mail.timeout = 60;
+	cfg->mail.name = (char *)"mail";
+	if (cfg->mail.password_file != NULL && cfg->mail_sendmail != NULL)
+		config_error(&r->lc, r->file, line,
+		    "[mail]: user and password_file are for smtp, not sendmail");
+}
+
 static int
 finish(struct reader *r)
 {
@@ -544,6 +584,7 @@ finish(struct reader *r)
 	if (cfg->mail_smtp != NULL && cfg->mail_sendmail != NULL)
 		config_error(&r->lc, r->file, mail_line,
 		    "[mail]: set smtp or sendmail, not both");
+	finish_mail(r, mail_line);
 	/* tandem runs beside a mail server: the local MTA is the default. */
 	if (cfg->mail_smtp == NULL && cfg->mail_sendmail == NULL) {
 		cfg->mail_smtp = strdup("smtp://localhost:25");
@@ -663,6 +704,10 @@ tandem_config_free(struct tandem_config *cfg)
 	free(cfg->mail_smtp);
 	free(cfg->mail_sendmail);
 	free(cfg->mail_from);
+	free(cfg->mail.user);
+	free(cfg->mail.password_file);
+	free(cfg->mail.ca_file);
+	free(cfg->mail_starttls_text);
 	free(cfg);
 }
 

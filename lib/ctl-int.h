@@ -30,6 +30,7 @@ struct ctl {
 	const char			*args[CTL_MAX_ARGS];
 	size_t				 nargs;
 	const char			*program;	/* NULL: any */
+	const char			*ics;		/* ingest: the iCalendar text */
 	int				 json;
 	int				 csv;
 	FILE				*out;
@@ -106,5 +107,7 @@ int ctl_show_pairs(struct ctl *c);
 int ctl_show_sessions(struct ctl *c);
 int ctl_report(struct ctl *c);
 int ctl_export(struct ctl *c);
+/* ingest: an attendee's REPLY, COUNTER or REFRESH (ctl_ingest.c). */
+int ctl_ingest(struct ctl *c);
 
 #endif

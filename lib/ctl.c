@@ -51,6 +51,8 @@ static const struct command {
 	{ "resume", 2, 2, 0, cmd_resume, "resume MENTOR MENTEE" },
 	{ "export", 0, 2, 0, ctl_export, "export [MENTOR MENTEE]" },
 	{ "report", 0, 0, F_JSON | F_CSV, ctl_report, "report [--csv | --json]" },
+	{ "ingest", 0, 0, 0, ctl_ingest, "ingest (the request of tandemctl "
+	    "ingest-mail, with \"ics\")" },
 };
 
 int
@@ -570,6 +572,11 @@ parse(struct ctl *c, json_object *req)
 		if (!json_object_is_type(v, json_type_string))
 			return ctl_fail(c, CTL_EX_USAGE, "\"program\" is not a string");
 		c->program = json_object_get_string(v);
+	}
+	if (json_object_object_get_ex(req, "ics", &v) && v != NULL) {
+		if (!json_object_is_type(v, json_type_string))
+			return ctl_fail(c, CTL_EX_USAGE, "\"ics\" is not a string");
+		c->ics = json_object_get_string(v);
 	}
 	ex = flag(c, req, "json", &c->json);
 	return ex != 0 ? ex : flag(c, req, "csv", &c->csv);

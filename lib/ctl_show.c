@@ -12,6 +12,7 @@
 
 #include "ctl-int.h"
 #include "calendars-int.h"
+#include "http.h"
 
 /* Replies as people read them, and as JSON has them. */
 static const char *const reply_names[] = {
@@ -86,9 +87,72 @@ servers_text(struct ctl *c)
 	}
 }
 
+/* How e-mails leave: the SMTP URL without userinfo, or sendmail's path. */
+static char *
+mail_transport(const struct ctl *c)
+{
+	return c->cfg->mail_sendmail != NULL ? util_strdup(c->cfg->mail_sendmail) :
+	    http_redact(c->cfg->mail_smtp);
+}
+
+/* The e-mails (imip jobs): sent, waiting, refused, the last failure. */
+static json_object *
+mail_json(struct ctl *c, const struct store_job_count *m)
+{
+	json_object	*o = json_object_new_object();
+	char		*t = mail_transport(c);
+
+	json_object_object_add(o, "transport", json_object_new_string(
+	    t != NULL ? t : ""));
+	free(t);
+	json_object_object_add(o, "rate", json_object_new_int(c->cfg->mail_rate));
+	json_object_object_add(o, "sent", json_object_new_int64((int64_t)m->done));
+	json_object_object_add(o, "waiting",
+	    json_object_new_int64((int64_t)(m->queued + m->retrying)));
+	json_object_object_add(o, "retrying",
+	    json_object_new_int64((int64_t)m->retrying));
+	json_object_object_add(o, "failed",
+	    json_object_new_int64((int64_t)m->given_up));
+	json_object_object_add(o, "last_ok", ctl_json_time(c->e->mail_last_ok));
+	json_object_object_add(o, "last_failure",
+	    ctl_json_time(c->e->mail_last_fail));
+	json_object_object_add(o, "last_error",
+	    json_object_new_string(c->e->mail_last_error));
+	return o;
+}
+
+static void
+mail_text(struct ctl *c, const struct store_job_count *m)
+{
+	char	*t = mail_transport(c), when[32];
+
+	fprintf(c->out, "mail       %s: %zu sent, %zu waiting (%zu to retry), "
+	    "%zu failed\n", t != NULL ? t : "?", m->done, m->queued + m->retrying,
+	    m->retrying, m->given_up);
+	free(t);
+	if (c->e->mail_last_fail != 0) {
+		ctl_utc(c->e->mail_last_fail, when, sizeof(when));
+		fprintf(c->out, "           last failure %s: %s\n", when,
+		    c->e->mail_last_error);
+	}
+}
+
+/* Is there mail to speak of: a program that mails, or e-mails queued? */
+static int
+mails(const struct ctl *c, const struct store_job_count *m)
+{
+	size_t	i;
+
+	for (i = 0; i < c->cfg->nprograms; i++)
+		if (c->cfg->programs[i].invite != INVITE_OUTBOX)
+			return 1;
+	return m->queued + m->retrying + m->done + m->given_up > 0;
+}
+
 static int
 status_json(struct ctl *c, const size_t *states, size_t nstates,
-    const struct store_job_count *jobs, size_t pairs, size_t paused)
+    const struct store_job_count *jobs, size_t pairs, size_t paused,
+    const struct store_job_count *mail)
 {
 	json_object	*o = json_object_new_object(), *s, *j;
 	size_t		 i, total = 0;
@@ -119,6 +183,8 @@ status_json(struct ctl *c, const size_t *states, size_t nstates,
 	json_object_object_add(o, "next_wake", ctl_json_time(
 	    c->e->next_wake < 0 ? 0 : c->e->next_wake));
 	json_object_object_add(o, "servers", servers_json(c));
+	if (mails(c, mail))
+		json_object_object_add(o, "mail", mail_json(c, mail));
 	return ctl_print_json(c, o);
 }
 
@@ -139,7 +205,8 @@ count_paused(struct ctl *c, const struct ctl_pair *p, void *ud)
 
 static int
 status_text(struct ctl *c, const size_t *states, size_t nstates,
-    const struct store_job_count *jobs, size_t pairs, size_t paused)
+    const struct store_job_count *jobs, size_t pairs, size_t paused,
+    const struct store_job_count *mail)
 {
 	const struct program	*pg;
 	size_t			 i, n = 0, total = 0;
@@ -166,26 +233,30 @@ status_text(struct ctl *c, const size_t *states, size_t nstates,
 	    "%zu given up\nnext wake  %s\n", jobs->queued, jobs->retrying,
 	    jobs->done, jobs->given_up, wake);
 	servers_text(c);
+	if (mails(c, mail))
+		mail_text(c, mail);
 	return 0;
 }
 
 int
 ctl_show_status(struct ctl *c)
 {
-	struct store_job_count	jobs;
+	struct store_job_count	jobs, mail;
 	size_t			states[TANDEM_ENGINE_CANCELLED + 1], pairs[2] = { 0, 0 };
 	int			rc;
 
 	rc = store_sessions_count(c->e->store, c->program, states,
 	    TANDEM_NELEM(states));
 	if (rc == 0)
-		rc = store_jobs_count(c->e->store, &jobs);
+		rc = store_jobs_count(c->e->store, NULL, &jobs);
+	if (rc == 0)
+		rc = store_jobs_count(c->e->store, "imip", &mail);
 	if (rc == 0)
 		rc = ctl_pairs_each(c, count_paused, pairs);
 	if (rc < 0)
 		return ctl_internal(c, rc);
 	return (c->json ? status_json : status_text)(c, states,
-	    TANDEM_NELEM(states), &jobs, pairs[0], pairs[1]);
+	    TANDEM_NELEM(states), &jobs, pairs[0], pairs[1], &mail);
 }
 
 static json_object *

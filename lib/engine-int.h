@@ -13,6 +13,8 @@
 #include "tandem-int.h"
 #include "model.h"
 #include "store.h"
+#include "attendance.h"
+#include "itip.h"
 
 struct tandem_engine {
 	uv_loop_t			*loop;
@@ -33,6 +35,11 @@ struct tandem_engine {
 	int				 again;		/* a pass was asked for meanwhile */
 	int				 hooks_running;
 	void				*caldav_batch;	/* caldav jobs in flight */
+	int				 mail_running;	/* an e-mail in flight */
+	int64_t				 mail_down;	/* MTA unreachable: retry then */
+	int64_t				 mail_last_ok;	/* UTC, 0: none yet */
+	int64_t				 mail_last_fail;
+	char				 mail_last_error[300];
 	int				 pass_rc;	/* the pass's result, for done */
 	int64_t				 now;		/* the clock of the current pass */
 	int64_t				 next_wake;	/* UTC, -1: none */
@@ -62,6 +69,9 @@ void jobs_run(struct tandem_engine *e, int64_t now, int rc);
 struct store_job;
 void jobs_failed(struct tandem_engine *e, const struct store_job *j,
     const char *why);
+/* The same with a limit of its own; the retry time, or 0 when given up. */
+int64_t jobs_failed_max(struct tandem_engine *e, const struct store_job *j,
+    const char *why, int max);
 
 /*
  * jobs_caldav.c: carry out the due "caldav" jobs on the loop, then call
@@ -69,6 +79,15 @@ void jobs_failed(struct tandem_engine *e, const struct store_job *j,
  */
 typedef void (*jobs_then_fn)(struct tandem_engine *e);
 void jobs_caldav(struct tandem_engine *e, jobs_then_fn then);
+
+/*
+ * jobs_mail.c: send the due "imip" jobs, one after the other on the loop,
+ * then call then(e) from the loop (or at once when there are none).
+ */
+void jobs_mail(struct tandem_engine *e, jobs_then_fn then);
+
+/* reconcile.c: what an attendee's PARTSTAT counts as. */
+enum att_reply reply_of(enum itip_partstat p);
 
 /* engine.c: the pass and its jobs are over; rc goes to the pass's caller. */
 void engine_pass_over(struct tandem_engine *e, int rc);

@@ -27,25 +27,35 @@ struct run {
 	struct hook_result res;
 	char		*buf;
 	size_t		 len;
-	char		*json;
-	char		*env[10];	/* 9 variables and NULL */
+	char		*input;		/* written to stdin, then closed */
+	size_t		 input_len;
+	char		*argv[PROC_MAX_ARGS + 1];
+	char		*env[PROC_MAX_ENV + 1];
 	int		 exited, out_closed, open_handles;
 	int		 proc_init;	/* uv_spawn() initialised proc */
 };
 
 static void
-finish(struct run *r)
+run_free(struct run *r)
 {
 	size_t	i;
 
+	for (i = 0; i < TANDEM_NELEM(r->env); i++)
+		free(r->env[i]);
+	for (i = 0; i < TANDEM_NELEM(r->argv); i++)
+		free(r->argv[i]);
+	free(r->buf);
+	free(r->input);
+	free(r);
+}
+
+static void
+finish(struct run *r)
+{
 	r->res.output = r->buf != NULL ? r->buf : "";
 	r->res.output_len = r->len;
 	r->done(r->ud, &r->res);
-	for (i = 0; i < TANDEM_NELEM(r->env); i++)
-		free(r->env[i]);
-	free(r->buf);
-	free(r->json);
-	free(r);
+	run_free(r);
 }
 
 static void
@@ -147,18 +157,18 @@ on_spawn_failed(uv_idle_t *i)
 }
 
 static int
-environment(struct run *r, const struct hook_event *ev)
+environment(char **env, const struct hook_event *ev)
 {
 	int	n = 0, bad = 0;
 
-	bad |= asprintf(&r->env[n++], "PATH=/usr/local/bin:/usr/bin:/bin") < 0;
-	bad |= asprintf(&r->env[n++], "TANDEM_EVENT=%s", ev->event) < 0;
-	bad |= asprintf(&r->env[n++], "TANDEM_PROGRAM=%s", ev->program) < 0;
-	bad |= asprintf(&r->env[n++], "TANDEM_PAIR=%s/%s", ev->mentor, ev->mentee) < 0;
-	bad |= asprintf(&r->env[n++], "TANDEM_MENTOR=%s", ev->mentor) < 0;
-	bad |= asprintf(&r->env[n++], "TANDEM_MENTEE=%s", ev->mentee) < 0;
-	bad |= asprintf(&r->env[n++], "TANDEM_SESSION=%u", ev->session) < 0;
-	bad |= asprintf(&r->env[n++], "TANDEM_EVENT_ID=%s",
+	bad |= asprintf(&env[n++], "PATH=/usr/local/bin:/usr/bin:/bin") < 0;
+	bad |= asprintf(&env[n++], "TANDEM_EVENT=%s", ev->event) < 0;
+	bad |= asprintf(&env[n++], "TANDEM_PROGRAM=%s", ev->program) < 0;
+	bad |= asprintf(&env[n++], "TANDEM_PAIR=%s/%s", ev->mentor, ev->mentee) < 0;
+	bad |= asprintf(&env[n++], "TANDEM_MENTOR=%s", ev->mentor) < 0;
+	bad |= asprintf(&env[n++], "TANDEM_MENTEE=%s", ev->mentee) < 0;
+	bad |= asprintf(&env[n++], "TANDEM_SESSION=%u", ev->session) < 0;
+	bad |= asprintf(&env[n++], "TANDEM_EVENT_ID=%s",
 	    ev->id != NULL ? ev->id : "") < 0;
 	/* TANDEM_START is added by hook_run (it needs formatting). */
 	return bad ? TANDEM_ENOMEM : 0;
@@ -182,21 +192,17 @@ start_var(char **out, int64_t t)
  * On failure the handles it initialised are counted in open_handles.
  */
 static int
-spawn(uv_loop_t *loop, struct run *r, const char *path, const char *event)
+spawn(uv_loop_t *loop, struct run *r)
 {
 	uv_process_options_t	 o;
 	uv_stdio_container_t	 io[3];
 	uv_file			 fds[2];
-	char			*argv[3];
 	uv_buf_t		 b;
 	int			 rc;
 
 	memset(&o, 0, sizeof(o));
-	argv[0] = (char *)path;
-	argv[1] = (char *)event;
-	argv[2] = NULL;
-	o.file = path;
-	o.args = argv;
+	o.file = r->argv[0];
+	o.args = r->argv;
 	o.env = r->env;
 	o.exit_cb = on_exit_cb;
 	o.flags = UV_PROCESS_DETACHED;	/* its own process group */
@@ -224,41 +230,35 @@ spawn(uv_loop_t *loop, struct run *r, const char *path, const char *event)
 		return rc;
 	r->res.spawned = 1;
 	uv_read_start((uv_stream_t *)&r->out, on_alloc, on_read);
-	b = uv_buf_init(r->json, (unsigned)strlen(r->json));
+	b = uv_buf_init(r->input, (unsigned)r->input_len);
 	r->wr.data = r;
 	if (uv_write(&r->wr, (uv_stream_t *)&r->in, &b, 1, on_written) < 0)
 		close_handle((uv_handle_t *)&r->in);
 	return 0;
 }
 
-int
-hook_run(uv_loop_t *loop, const char *path, const struct hook_event *ev,
-    uint64_t timeout_ms, hook_done_fn done, void *ud)
+/* Copy a NULL-terminated list of at most max strings into out. */
+static int
+copy_list(char **out, size_t max, const char *const *in)
 {
-	struct run	*r;
-	int		 rc;
+	size_t	i;
 
-	if (tandem_fails_assert(loop != NULL && path != NULL && ev != NULL &&
-	    ev->event != NULL && done != NULL))
-		return TANDEM_EINVAL;
-	r = calloc(1, sizeof(*r));
-	if (r == NULL)
-		return TANDEM_ENOMEM;
-	r->done = done;
-	r->ud = ud;
-	r->json = util_strdup(ev->json != NULL ? ev->json : "{}");
-	rc = r->json == NULL ? TANDEM_ENOMEM : environment(r, ev);
-	if (rc == 0)
-		rc = start_var(&r->env[8], ev->start);
-	if (rc < 0) {
-		r->done = NULL;
-		for (size_t i = 0; i < TANDEM_NELEM(r->env); i++)
-			free(r->env[i]);
-		free(r->json);
-		free(r);
-		return rc;
+	for (i = 0; in != NULL && in[i] != NULL; i++) {
+		if (i == max)
+			return TANDEM_EINVAL;
+		if ((out[i] = util_strdup(in[i])) == NULL)
+			return TANDEM_ENOMEM;
 	}
-	rc = spawn(loop, r, path, ev->event);
+	return 0;
+}
+
+/* Start r (argv, env and input set); on failure report from the loop. */
+static void
+launch(uv_loop_t *loop, struct run *r, uint64_t timeout_ms)
+{
+	int	rc;
+
+	rc = spawn(loop, r);
 	if (rc < 0) {
 		r->res.error = rc;
 		/* Close what spawn() opened; report from the loop, not from here. */
@@ -270,11 +270,68 @@ hook_run(uv_loop_t *loop, const char *path, const struct hook_event *ev,
 		if (r->proc_init)
 			close_handle((uv_handle_t *)&r->proc);
 		uv_idle_start(&r->idle, on_spawn_failed);
-		return 0;
+		return;
 	}
 	uv_timer_init(loop, &r->timer);
 	r->timer.data = r;
 	r->open_handles++;
 	uv_timer_start(&r->timer, on_timeout, timeout_ms, 0);
+}
+
+int
+proc_run(uv_loop_t *loop, const char *const *argv, const char *const *env,
+    const char *input, size_t input_len, uint64_t timeout_ms,
+    hook_done_fn done, void *ud)
+{
+	struct run	*r;
+	int		 rc;
+
+	if (tandem_fails_assert(loop != NULL && argv != NULL &&
+	    argv[0] != NULL && done != NULL))
+		return TANDEM_EINVAL;
+	r = calloc(1, sizeof(*r));
+	if (r == NULL)
+		return TANDEM_ENOMEM;
+	r->done = done;
+	r->ud = ud;
+	r->input_len = input != NULL ? input_len : 0;
+	r->input = util_strndup(input != NULL ? input : "", r->input_len);
+	rc = r->input == NULL ? TANDEM_ENOMEM :
+	    copy_list(r->argv, PROC_MAX_ARGS, argv);
+	if (rc == 0)
+		rc = copy_list(r->env, PROC_MAX_ENV, env);
+	if (rc < 0) {
+		run_free(r);
+		return rc;
+	}
+	launch(loop, r, timeout_ms);
 	return 0;
+}
+
+int
+hook_run(uv_loop_t *loop, const char *path, const struct hook_event *ev,
+    uint64_t timeout_ms, hook_done_fn done, void *ud)
+{
+	const char	*argv[3];
+	char		*env[PROC_MAX_ENV + 1] = { NULL };
+	size_t		 i;
+	int		 rc;
+
+	if (tandem_fails_assert(path != NULL && ev != NULL && ev->event != NULL))
+		return TANDEM_EINVAL;
+	argv[0] = path;
+	argv[1] = ev->event;
+	argv[2] = NULL;
+	rc = environment(env, ev);
+	if (rc == 0)
+		rc = start_var(&env[8], ev->start);
+	if (rc == 0) {
+		const char *json = ev->json != NULL ? ev->json : "{}";
+
+		rc = proc_run(loop, argv, (const char *const *)env, json,
+		    strlen(json), timeout_ms, done, ud);
+	}
+	for (i = 0; i < TANDEM_NELEM(env); i++)
+		free(env[i]);
+	return rc;
 }

@@ -15,6 +15,10 @@
 #include <uv.h>
 
 #define HOOK_OUTPUT_CAP	(64 * 1024)	/* of stdout and stderr, kept */
+#define PROC_MAX_ARGS	8
+#define PROC_MAX_ENV	10
+#define PROC_PATH	"/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
 
 struct hook_event {
 	const char	*event;		/* missed, lapse, recovered, unschedulable */
@@ -48,5 +52,16 @@ typedef void (*hook_done_fn)(void *ud, const struct hook_result *r);
  */
 int hook_run(uv_loop_t *loop, const char *path, const struct hook_event *ev,
     uint64_t timeout_ms, hook_done_fn done, void *ud);
+
+/*
+ * The same for any program: argv[0] is the path (no PATH search, no shell),
+ * env (NULL-terminated, at most PROC_MAX_ENV; NULL: empty) is all it gets,
+ * input is written to its stdin, which is then closed.  hook_run() is this
+ * with `PATH EVENT` and the TANDEM_* variables.  0, TANDEM_ENOMEM, or
+ * TANDEM_EINVAL (too many arguments or variables).
+ */
+int proc_run(uv_loop_t *loop, const char *const *argv, const char *const *env,
+    const char *input, size_t input_len, uint64_t timeout_ms,
+    hook_done_fn done, void *ud);
 
 #endif

@@ -60,6 +60,9 @@ struct xfer {
 	char			*body_out;	/* the request body */
 	size_t			 body_out_len;
 	char			*secret;
+	struct curl_slist	*rcpt;		/* SMTP recipients */
+	size_t			 sent;		/* SMTP: bytes of body_out read */
+	int			 smtp;
 	int			 basic_ok;	/* a password: Basic may go first */
 	size_t			 cap;
 	int			 keep_error_body;
@@ -268,6 +271,13 @@ is_http_url(const char *url)
 	    strncasecmp(url, "https://", 8) == 0;
 }
 
+static int
+is_smtp_url(const char *url)
+{
+	return strncasecmp(url, "smtp://", 7) == 0 ||
+	    strncasecmp(url, "smtps://", 8) == 0;
+}
+
 /* Blank out every copy of secret in text. */
 static void
 scrub(char *text, const char *secret)
@@ -459,6 +469,92 @@ set_headers(struct xfer *x, const struct http_request *r)
 	return rc;
 }
 
+/* The message, fed to libcurl for SMTP's DATA. */
+static size_t
+on_upload(char *buf, size_t size, size_t nmemb, void *arg)
+{
+	struct xfer	*x = arg;
+	size_t		 n = size * nmemb, left = x->body_out_len - x->sent;
+
+	if (n > left)
+		n = left;
+	memcpy(buf, x->body_out + x->sent, n);
+	x->sent += n;
+	return n;
+}
+
+/* CURLE_OK (0) or the first failed setopt: only http(s), redirects too. */
+static int
+http_options(struct xfer *x)
+{
+	CURL	*e = x->easy;
+	int	 bad = 0;
+
+#if LIBCURL_VERSION_NUM >= 0x075500
+	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+#else
+	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+	bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS,
+	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+	bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
+	bad |= curl_easy_setopt(e, CURLOPT_MAXREDIRS, MAX_REDIRS);
+	bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
+	if (x->method != NULL && strcmp(x->method, "GET") != 0)
+		bad |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
+	if (x->method != NULL && strcmp(x->method, "HEAD") == 0)
+		bad |= curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+	if (x->body_out != NULL) {
+		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body_out);
+		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
+		    (curl_off_t)x->body_out_len);
+	}
+	return bad;
+}
+
+/*
+ * SMTP: envelope, the message as the upload, TLS as asked (smtps is TLS
+ * from the start).  0 or nonzero as http_options; TANDEM_ENOMEM is
+ * reported the same way, as a failed setup.
+ */
+static int
+smtp_options(struct xfer *x, const struct http_request *r)
+{
+	CURL			*e = x->easy;
+	struct curl_slist	*l;
+	char			*from = NULL;
+	size_t			 i;
+	int			 bad = 0;
+
+#if LIBCURL_VERSION_NUM >= 0x075500
+	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+#else
+	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+	    (long)(CURLPROTO_SMTP | CURLPROTO_SMTPS));
+#endif
+	for (i = 0; r->mail_rcpt != NULL && r->mail_rcpt[i] != NULL; i++) {
+		l = curl_slist_append(x->rcpt, r->mail_rcpt[i]);
+		if (l == NULL)
+			return 1;
+		x->rcpt = l;
+	}
+	if (x->rcpt == NULL || asprintf(&from, "<%s>", r->mail_from) < 0)
+		return 1;
+	bad |= curl_easy_setopt(e, CURLOPT_MAIL_FROM, from);	/* copied */
+	free(from);
+	bad |= curl_easy_setopt(e, CURLOPT_MAIL_RCPT, x->rcpt);
+	bad |= curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+	bad |= curl_easy_setopt(e, CURLOPT_READFUNCTION, on_upload);
+	bad |= curl_easy_setopt(e, CURLOPT_READDATA, x);
+	bad |= curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE,
+	    (curl_off_t)x->body_out_len);
+	bad |= curl_easy_setopt(e, CURLOPT_USE_SSL, r->starttls ?
+	    (long)CURLUSESSL_ALL : (long)CURLUSESSL_NONE);
+	return bad;
+}
+
 /*
  * Everything but credentials.  A failed setopt is out of memory or a
  * libcurl without the option; either way the transfer must not run without,
@@ -473,20 +569,9 @@ set_options(struct xfer *x, const struct http_request *r)
 	int		 bad = 0;
 
 	bad |= curl_easy_setopt(e, CURLOPT_URL, x->url);
-#if LIBCURL_VERSION_NUM >= 0x075500
-	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
-	bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-#else
-	bad |= curl_easy_setopt(e, CURLOPT_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-	bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS,
-	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
-#endif
-	bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-	bad |= curl_easy_setopt(e, CURLOPT_MAXREDIRS, MAX_REDIRS);
+	bad |= x->smtp ? smtp_options(x, r) : http_options(x);
 	bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	bad |= curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
-	bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	bad |= curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
 	    (long)h->o.connect_timeout_ms);
 	bad |= curl_easy_setopt(e, CURLOPT_TIMEOUT_MS,
@@ -503,15 +588,6 @@ set_options(struct xfer *x, const struct http_request *r)
 	bad |= curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
 	bad |= curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
 	bad |= curl_easy_setopt(e, CURLOPT_PRIVATE, x);
-	if (x->method != NULL && strcmp(x->method, "GET") != 0)
-		bad |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
-	if (x->method != NULL && strcmp(x->method, "HEAD") == 0)
-		bad |= curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
-	if (x->body_out != NULL) {
-		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDS, x->body_out);
-		bad |= curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)x->body_out_len);
-	}
 	if (r->server != NULL && r->server->ca_file != NULL)
 		bad |= curl_easy_setopt(e, CURLOPT_CAINFO, r->server->ca_file);
 	return bad ? TANDEM_EIO : 0;
@@ -547,10 +623,16 @@ set_auth(struct xfer *x, const struct server *sv, struct tandem_diag *diag)
 	if (sv->password_file != NULL) {
 		bad |= curl_easy_setopt(x->easy, CURLOPT_USERNAME, sv->user);
 		bad |= curl_easy_setopt(x->easy, CURLOPT_PASSWORD, x->secret);
-		bad |= curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH,
-		    (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
-		x->basic_ok = 1;
+		if (!x->smtp)
+			bad |= curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH,
+			    (long)(CURLAUTH_BASIC | CURLAUTH_DIGEST));
+		x->basic_ok = !x->smtp;
 		return bad ? TANDEM_EIO : 0;
+	}
+	if (x->smtp) {
+		diag_add(diag, x->where, 0, "not sent: SMTP takes a "
+		    "password_file, not a token_file");
+		return TANDEM_ECONFIG;
 	}
 	for (p = x->secret; *p != '\0'; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f) {
@@ -569,6 +651,7 @@ xfer_free(struct xfer *x)
 	for (l = x->headers; l != NULL; l = l->next)
 		explicit_bzero(l->data, strlen(l->data));
 	curl_slist_free_all(x->headers);
+	curl_slist_free_all(x->rcpt);
 	curl_easy_cleanup(x->easy);
 	secret_free(x->secret);
 	free(x->url);
@@ -606,6 +689,9 @@ xfer_copy(struct xfer *x, const struct http_request *r)
 	x->res.where = x->where;
 	x->cap = r->cap != 0 ? r->cap : DEFAULT_CAP;
 	x->keep_error_body = r->keep_error_body;
+	x->smtp = r->mail_from != NULL;
+	x->req.mail_from = NULL;
+	x->req.mail_rcpt = NULL;
 	x->cb = r->cb;
 	x->ud = r->ud;
 	return 0;
@@ -631,8 +717,9 @@ http_submit(struct http *h, const struct http_request *r,
 	rc = xfer_copy(x, r);
 	if (rc < 0)
 		goto out;
-	if (!is_http_url(r->url)) {
-		diag_add(diag, x->where, 0, "not an http or https URL");
+	if (x->smtp ? !is_smtp_url(r->url) : !is_http_url(r->url)) {
+		diag_add(diag, x->where, 0, x->smtp ? "not an smtp or smtps URL" :
+		    "not an http or https URL");
 		rc = TANDEM_EINVAL;
 		goto out;
 	}
@@ -647,10 +734,10 @@ http_submit(struct http *h, const struct http_request *r,
 	rc = set_options(x, r);
 	if (rc == 0)
 		rc = set_auth(x, r->server, diag);
-	if (rc == 0)
+	if (rc == 0 && !x->smtp)
 		rc = set_headers(x, r);
-	if (rc == 0 && curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER,
-	    x->headers) != CURLE_OK)
+	if (rc == 0 && !x->smtp && curl_easy_setopt(x->easy,
+	    CURLOPT_HTTPHEADER, x->headers) != CURLE_OK)
 		rc = TANDEM_EIO;
 	if (rc == TANDEM_EIO)
 		diag_add(diag, x->where, 0, "libcurl cannot set up the transfer");
@@ -678,6 +765,7 @@ start(struct xfer *x)
 	TANDEM_FREE(x->res.content_type);
 	x->res.len = 0;
 	x->size = 0;
+	x->sent = 0;
 	x->toobig = x->nomem = 0;
 	x->errbuf[0] = '\0';
 	x->retry_after_ms = -1;
@@ -844,7 +932,7 @@ outcome(struct xfer *x, CURLcode cc, long code)
 {
 	char	cap[32], text[CURL_ERROR_SIZE];
 
-	x->res.status = cc == CURLE_OK ? (int)code : 0;
+	x->res.status = cc == CURLE_OK || x->smtp ? (int)code : 0;
 	x->res.error = 0;
 	x->res.message[0] = '\0';
 	if (x->nomem) {
@@ -868,7 +956,7 @@ outcome(struct xfer *x, CURLcode cc, long code)
 			    "or https (%s)", text);
 		else
 			snprintf(x->res.message, sizeof(x->res.message), "%s", text);
-	} else if (code < 200 || code > 399)
+	} else if (!x->smtp && (code < 200 || code > 399))
 		snprintf(x->res.message, sizeof(x->res.message), "HTTP %ld%s",
 		    code, http_reason(code));
 }
@@ -900,8 +988,8 @@ attempt_done(struct xfer *x, CURLcode cc)
 	h->hosts[x->host].active--;
 	outcome(x, cc, code);
 	learn_auth(x, code);
-	if (!h->closing && !x->nomem && !x->toobig && transient(cc, code) &&
-	    x->res.attempts <= h->o.retries) {
+	if (!h->closing && !x->nomem && !x->toobig && !x->req.once &&
+	    !x->smtp && transient(cc, code) && x->res.attempts <= h->o.retries) {
 		delay = (long)((double)h->o.backoff_ms *
 		    (double)(1L << (x->res.attempts - 1)) * (0.5 + jitter(h)));
 		if (x->retry_after_ms > h->o.retry_after_max_ms) {

@@ -15,8 +15,8 @@
  *   cap         the largest body accepted, after decompression
  *   where       the URL as messages show it: without userinfo
  *
- * Only http and https are spoken, also after a redirect, and TLS is always
- * verified (ca_file of the [server] section replaces the system store).
+ * Only http and https are spoken (and SMTP when a request asks for it),
+ * also after a redirect, and TLS is always verified (ca_file of the [server] section replaces the system store).
  * Neither a secret nor the userinfo of a URL appears in a message.
  */
 #ifndef TANDEM_HTTP_H
@@ -62,6 +62,17 @@ struct http_request {
 	const char		*if_modified_since;
 	size_t			 cap;		/* 0: 64 MiB */
 	int			 keep_error_body;	/* keep the body of a non-2xx */
+	int			 once;		/* no retry: the caller retries */
+	/*
+	 * SMTP (an smtp:// or smtps:// url): body is the message, sent as is
+	 * (CRLF, dot-stuffed by libcurl) from mail_from to each of mail_rcpt
+	 * (NULL-terminated bare addresses); starttls: refuse to go on without
+	 * STARTTLS.  status is then the last SMTP reply code, set also when
+	 * error is TANDEM_EIO (a 4xx or 5xx ends the transfer).
+	 */
+	const char		*mail_from;
+	const char *const	*mail_rcpt;
+	int			 starttls;
 	http_done_fn		 cb;
 	void			*ud;
 };

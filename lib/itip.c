@@ -256,7 +256,8 @@ itip_build(const struct itip_session *s, enum itip_method m, char **text,
 	icalcomponent_add_property(vcal, icalproperty_new_version("2.0"));
 	icalcomponent_add_property(vcal, icalproperty_new_calscale("GREGORIAN"));
 	icalcomponent_add_property(vcal, icalproperty_new_method(
-	    m == ITIP_CANCEL ? ICAL_METHOD_CANCEL : ICAL_METHOD_REQUEST));
+	    m == ITIP_CANCEL ? ICAL_METHOD_CANCEL : m == ITIP_DECLINECOUNTER ?
+	    ICAL_METHOD_DECLINECOUNTER : ICAL_METHOD_REQUEST));
 	vtz = vtimezone(s->tz, s->start);
 	if (vtz != NULL)
 		icalcomponent_add_component(vcal, vtz);
@@ -312,7 +313,11 @@ instant(icalproperty *p, struct icaltimetype t)
 	return tzconv_local_to_utc(tz, t);
 }
 
-/* Fill r from the VEVENT of a REPLY; a message for diag when it does not do. */
+/*
+ * Fill r from the VEVENT of a REPLY, COUNTER or REFRESH; a message for diag
+ * when it does not do.  A REPLY and a REFRESH name exactly one ATTENDEE; a
+ * COUNTER may repeat them all, and its first one is taken.
+ */
 static const char *
 reply_event(icalcomponent *ev, struct itip_reply *r)
 {
@@ -323,11 +328,22 @@ reply_event(icalcomponent *ev, struct itip_reply *r)
 	if (icalcomponent_get_uid(ev) == NULL)
 		return "the VEVENT has no UID";
 	att = icalcomponent_get_first_property(ev, ICAL_ATTENDEE_PROPERTY);
-	if (att == NULL || icalcomponent_get_next_property(ev,
+	if (att == NULL)
+		return "the message names no ATTENDEE";
+	if (r->method != ITIP_IN_COUNTER && icalcomponent_get_next_property(ev,
 	    ICAL_ATTENDEE_PROPERTY) != NULL)
-		return "a REPLY names exactly one ATTENDEE";
-	if (partstat(att, &r->partstat) < 0)
+		return r->method == ITIP_IN_REPLY ? "a REPLY names exactly one "
+		    "ATTENDEE" : "a REFRESH names exactly one ATTENDEE";
+	if (partstat(att, &r->partstat) < 0 && r->method == ITIP_IN_REPLY)
 		return "unknown PARTSTAT";
+	if (r->method == ITIP_IN_COUNTER) {
+		p = icalcomponent_get_first_property(ev, ICAL_DTSTART_PROPERTY);
+		if (p == NULL || icaltime_is_date(icalproperty_get_dtstart(p)))
+			return "a COUNTER proposes no DTSTART with a time";
+		r->start = instant(p, icalproperty_get_dtstart(p));
+		p = icalcomponent_get_first_property(ev, ICAL_DTEND_PROPERTY);
+		r->end = p != NULL ? instant(p, icalproperty_get_dtend(p)) : 0;
+	}
 	addr = icalproperty_get_attendee(att);
 	if (addr == NULL)
 		return "the ATTENDEE has no address";
@@ -350,6 +366,24 @@ reply_event(icalcomponent *ev, struct itip_reply *r)
 	return "";
 }
 
+static int
+method_in(icalproperty_method m, enum itip_in_method *out)
+{
+	switch (m) {
+	case ICAL_METHOD_REPLY:
+		*out = ITIP_IN_REPLY;
+		return 0;
+	case ICAL_METHOD_COUNTER:
+		*out = ITIP_IN_COUNTER;
+		return 0;
+	case ICAL_METHOD_REFRESH:
+		*out = ITIP_IN_REFRESH;
+		return 0;
+	default:
+		return -1;
+	}
+}
+
 int
 itip_parse_reply(const char *source, const char *text, struct itip_reply *r,
     struct tandem_diag *diag)
@@ -365,11 +399,11 @@ itip_parse_reply(const char *source, const char *text, struct itip_reply *r,
 	icalerror_clear_errno();
 	if (vcal == NULL || icalcomponent_isa(vcal) != ICAL_VCALENDAR_COMPONENT)
 		why = "not iCalendar data";
-	else if (icalcomponent_get_method(vcal) != ICAL_METHOD_REPLY)
-		why = "not a METHOD:REPLY message";
+	else if (method_in(icalcomponent_get_method(vcal), &r->method) < 0)
+		why = "not a REPLY, COUNTER or REFRESH (METHOD)";
 	else if ((ev = icalcomponent_get_first_component(vcal,
 	    ICAL_VEVENT_COMPONENT)) == NULL)
-		why = "the REPLY has no VEVENT";
+		why = "the message has no VEVENT";
 	else
 		why = reply_event(ev, r);
 	if (why == NULL)

@@ -21,7 +21,8 @@
 
 enum itip_method {
 	ITIP_REQUEST,
-	ITIP_CANCEL
+	ITIP_CANCEL,
+	ITIP_DECLINECOUNTER	/* the organizer keeps the time (RFC 5546 3.2.8) */
 };
 
 struct itip_person {
@@ -77,20 +78,32 @@ enum itip_partstat {
 	ITIP_DELEGATED
 };
 
-/* A REPLY: who answered what to which version of which session. */
+enum itip_in_method {
+	ITIP_IN_REPLY,		/* an attendee's answer */
+	ITIP_IN_COUNTER,	/* an attendee proposes another time */
+	ITIP_IN_REFRESH		/* an attendee asks for the invitation again */
+};
+
+/* A message from an attendee: who said what of which version of which session. */
 struct itip_reply {
+	enum itip_in_method	 method;
 	char			*uid;
 	char			*attendee;	/* bare address, lower-case */
 	enum itip_partstat	 partstat;
 	int			 sequence;
 	int64_t			 dtstamp;	/* UTC, 0 when absent */
 	int64_t			 recurrence_id;	/* UTC, 0 when absent */
+	int64_t			 start;		/* COUNTER: the time proposed */
+	int64_t			 end;		/* 0 when absent */
 };
 
 /*
- * Read a METHOD:REPLY message.  Anything else (another method, no VEVENT, no
- * UID, not exactly one ATTENDEE, an unknown PARTSTAT) is reported to diag
- * naming source and is TANDEM_EPARSE.  Free with itip_reply_clear().
+ * Read a METHOD:REPLY, COUNTER or REFRESH message.  Anything else (another
+ * method, no VEVENT, no UID, no ATTENDEE or more than one in a REPLY or a
+ * REFRESH, an unknown PARTSTAT in a REPLY, a COUNTER without a DTSTART
+ * with a time) is reported to diag naming source and is TANDEM_EPARSE.
+ * ORGANIZER may be absent (outlook.com leaves it out).  Free with
+ * itip_reply_clear().
  */
 int itip_parse_reply(const char *source, const char *text, struct itip_reply *r,
     struct tandem_diag *diag);

@@ -7,7 +7,7 @@
  *
  * Payloads: "outbox" jobs are "DIR\nMESSAGE"; "hook" jobs "PATH\nJSON",
  * the JSON being the event the hook reads on stdin.  "caldav" jobs are run
- * by jobs_caldav.c; "imip" jobs wait for the mail transport.
+ * by jobs_caldav.c, "imip" jobs (e-mails) by jobs_mail.c.
  */
 #include <sys/stat.h>
 
@@ -39,13 +39,14 @@ backoff(int attempts)
 	return d < JOBS_BACKOFF_MAX ? d : JOBS_BACKOFF_MAX;
 }
 
-/* A failed attempt: retry later, or give up after the last. */
-void
-jobs_failed(struct tandem_engine *e, const struct store_job *j, const char *why)
+/* A failed attempt: retry later, or give up after the last of max. */
+int64_t
+jobs_failed_max(struct tandem_engine *e, const struct store_job *j,
+    const char *why, int max)
 {
 	int	rc;
 
-	if (j->attempts + 1 >= JOBS_MAX_ATTEMPTS) {
+	if (j->attempts + 1 >= max) {
 		engine_log(e, TANDEM_LOG_ERR, "JOBS", "%s %s: %s; giving up after "
 		    "%d attempts", j->kind, j->key, why, j->attempts + 1);
 		rc = store_job_give_up(e->store, j->id, e->now);
@@ -56,6 +57,13 @@ jobs_failed(struct tandem_engine *e, const struct store_job *j, const char *why)
 	}
 	if (rc < 0)
 		engine_log(e, TANDEM_LOG_ERR, "STORE", "%s", tandem_strerror(rc));
+	return j->attempts + 1 >= max ? 0 : e->now + backoff(j->attempts);
+}
+
+void
+jobs_failed(struct tandem_engine *e, const struct store_job *j, const char *why)
+{
+	(void)jobs_failed_max(e, j, why, JOBS_MAX_ATTEMPTS);
 }
 
 static void
@@ -266,13 +274,20 @@ next_hook(struct tandem_engine *e)
 }
 
 static void
+mail_then_hooks(struct tandem_engine *e)
+{
+	jobs_mail(e, next_hook);
+}
+
+static void
 on_work(uv_timer_t *t)
 {
 	struct tandem_engine	*e = t->data;
 
 	if (!e->closing)
 		run_outbox(e);
-	jobs_caldav(e, next_hook);
+	/* The caldav jobs may queue e-mails for attendees a server misses. */
+	jobs_caldav(e, mail_then_hooks);
 }
 
 /* The retry time of the earliest job waiting counts as a due moment. */

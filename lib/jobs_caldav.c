@@ -3,7 +3,7 @@
  * from) the organizer's calendar by caldav_put.c, all of a batch at once on
  * the loop (the network layer keeps to its per-host connection limit).
  *
- * Payload: "CALENDAR-URL\nJSON" with uid, sequence, cancel, client (every
+ * Payload: "CALENDAR-URL\nJSON" with uid, organizer, sequence, cancel, client (every
  * attendee is mailed anyway: invite = both), ics (the iTIP text) and mail
  * (invite = caldav: one e-mail per attendee, for those the server does not
  * reach).  Such an e-mail is queued as an "imip" job keyed
@@ -18,6 +18,7 @@
 #include "engine-int.h"
 #include "caldav_put.h"
 #include "http.h"
+#include "queue.h"
 
 #define BATCH	64
 
@@ -54,12 +55,22 @@ num(struct json_object *o, const char *k)
 	return json_object_object_get_ex(o, k, &v) ? json_object_get_int(v) : 0;
 }
 
+/* The envelope sender of the e-mails: the organizer's address. */
+static const char *
+organizer(const struct cjob *c)
+{
+	const char	*o = str(c->obj, "organizer");
+
+	return o != NULL ? o : "";
+}
+
 /* Queue the e-mail of each attendee the server does not reach. */
 static int
 unreachable(void *ud, const char *const *who, size_t n)
 {
 	struct cjob		*c = ud;
 	struct json_object	*mail, *eml;
+	struct queue_envelope	 env;
 	char			 key[400], *payload;
 	size_t			 i;
 	int			 rc;
@@ -74,8 +85,14 @@ unreachable(void *ud, const char *const *who, size_t n)
 		}
 		snprintf(key, sizeof(key), "%s.%s", c->job->key +
 		    strlen("caldav:"), who[i]);
-		if (asprintf(&payload, "imip\n%s", json_object_get_string(eml)) < 0)
-			return TANDEM_ENOMEM;
+		env.from = organizer(c);
+		env.to[0] = who[i];
+		env.to[1] = NULL;
+		env.uid = str(c->obj, "uid");
+		env.sequence = num(c->obj, "sequence");
+		rc = queue_mail_payload(&env, json_object_get_string(eml), &payload);
+		if (rc < 0)
+			return rc;
 		rc = store_job_add(c->e->store, "imip", key, payload, c->e->now);
 		free(payload);
 		if (rc < 0)

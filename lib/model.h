@@ -63,6 +63,11 @@ enum invite_kind {
 	INVITE_OUTBOX
 };
 
+enum counter_kind {
+	COUNTER_DECLINE,	/* a COUNTER is answered with DECLINECOUNTER */
+	COUNTER_RESCHEDULE	/* it makes the session negotiated again */
+};
+
 enum attendance_kind {
 	ATTENDANCE_CALENDAR,
 	ATTENDANCE_CHECKIN
@@ -117,6 +122,7 @@ struct program {
 	char		*outbox;
 	char		*calendar;	/* the organizer's CalDAV calendar (caldav, both) */
 	enum attendance_kind attendance;
+	enum counter_kind counter;
 	int		 lapse_after;
 	int		 lapse_days;
 	char		*hook;
@@ -156,6 +162,10 @@ struct tandem_config {
 	char		*mail_smtp;
 	char		*mail_sendmail;
 	char		*mail_from;
+	struct server	 mail;		/* [mail] user, password_file, ca_file, timeout */
+	char		*mail_starttls_text;
+	int		 mail_starttls;	/* smtp://: STARTTLS or nothing */
+	int		 mail_rate;	/* messages a minute, at most */
 	struct server	*servers;
 	size_t		 nservers;
 	struct program	*programs;

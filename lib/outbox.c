@@ -40,6 +40,19 @@ local_slot(const struct itip_session *s, const char *name, char *buf, size_t siz
 	snprintf(buf, size, "%s-%s (%s)", a, b + 15, name);
 }
 
+const char *
+outbox_method_name(enum itip_method m)
+{
+	switch (m) {
+	case ITIP_CANCEL:
+		return "CANCEL";
+	case ITIP_DECLINECOUNTER:
+		return "DECLINECOUNTER";
+	default:
+		return "REQUEST";
+	}
+}
+
 static char *
 plain_text(const struct outbox_msg *m)
 {
@@ -51,6 +64,8 @@ plain_text(const struct outbox_msg *m)
 		local_slot(s, m->tz[i], slot[i], sizeof(slot[i]));
 	if (asprintf(&t, "%s\n\n%s\n\n  %s: %s\n  %s: %s\n%s%s",
 	    m->method == ITIP_CANCEL ? "This session is cancelled." :
+	    m->method == ITIP_DECLINECOUNTER ? "The session stays where it is: "
+	    "your proposal of another time is declined." :
 	    "You are invited to a mentoring session.", s->summary,
 	    s->who[0].name ? s->who[0].name : s->who[0].email, slot[0],
 	    s->who[1].name ? s->who[1].name : s->who[1].email, slot[1],
@@ -119,7 +134,7 @@ body(const struct outbox_msg *m, const char *plain)
 	g_object_unref(part);
 	part = text_part("calendar", m->ics);
 	g_mime_object_set_content_type_parameter(part, "method",
-	    m->method == ITIP_CANCEL ? "CANCEL" : "REQUEST");
+	    outbox_method_name(m->method));
 	g_mime_multipart_add(alt, part);
 	g_object_unref(part);
 	g_mime_multipart_add(mixed, GMIME_OBJECT(alt));
@@ -145,7 +160,8 @@ headers(GMimeMessage *msg, const struct outbox_msg *m)
 			g_mime_message_add_mailbox(msg, GMIME_ADDRESS_TYPE_TO,
 			    s->who[i].name, s->who[i].email);
 	snprintf(subject, sizeof(subject), "%s%s", m->method == ITIP_CANCEL ?
-	    "Cancelled: " : "Invitation: ", s->summary);
+	    "Cancelled: " : m->method == ITIP_DECLINECOUNTER ? "Not moved: " :
+	    "Invitation: ", s->summary);
 	g_mime_message_set_subject(msg, subject, "utf-8");
 	g_mime_message_set_date(msg, date);
 	g_date_time_unref(date);

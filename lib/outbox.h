@@ -30,6 +30,9 @@ struct outbox_msg {
 /* The message's bytes in *eml (free() it).  0, TANDEM_EINVAL or TANDEM_ENOMEM. */
 int outbox_render(const struct outbox_msg *m, char **eml, size_t *len);
 
+/* "REQUEST", "CANCEL", "DECLINECOUNTER": METHOD and the method parameter. */
+const char *outbox_method_name(enum itip_method m);
+
 /*
  * Write eml into dir as KEY.eml (characters other than letters, digits and
  * "._@-" in the key become "_"), atomically: a temporary file, fsync, then

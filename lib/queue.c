@@ -77,7 +77,61 @@ add_job(struct tandem_engine *e, const char *kind, const char *key,
 	rc = store_job_add(e->store, kind, key, payload, now);
 	if (rc == 1)
 		engine_log(e, TANDEM_LOG_INFO, "SCHED", "%s %s queued (%s)",
-		    m == ITIP_REQUEST ? "REQUEST" : "CANCEL", key, kind);
+		    outbox_method_name(m), key, kind);
+	free(payload);
+	return rc;
+}
+
+int
+queue_mail_payload(const struct queue_envelope *env, const char *eml,
+    char **payload)
+{
+	struct json_object	*o, *to;
+	int			 rc;
+
+	o = json_object_new_object();
+	to = json_object_new_array();
+	if (o == NULL || to == NULL) {
+		json_object_put(o);
+		json_object_put(to);
+		return TANDEM_ENOMEM;
+	}
+	json_object_object_add(o, "from", json_object_new_string(env->from));
+	json_object_array_add(to, json_object_new_string(env->to[0]));
+	if (env->to[1] != NULL)
+		json_object_array_add(to, json_object_new_string(env->to[1]));
+	json_object_object_add(o, "to", to);
+	json_object_object_add(o, "uid", json_object_new_string(env->uid));
+	json_object_object_add(o, "sequence", json_object_new_int(env->sequence));
+	rc = asprintf(payload, "%s\n%s", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE), eml) < 0 ?
+	    TANDEM_ENOMEM : 0;
+	json_object_put(o);
+	return rc;
+}
+
+/* The e-mail of s to to2 (NULL: to1 alone). */
+static int
+add_mail(struct tandem_engine *e, const struct queue_session *s,
+    const char *to1, const char *to2, const char *key, const char *eml,
+    enum itip_method m, int64_t now)
+{
+	struct queue_envelope	 env;
+	const char		*org = s->pg->organizer;
+	char			*payload = NULL;
+	int			 rc;
+
+	env.from = org + (strncmp(org, "mailto:", 7) == 0 ? 7 : 0);
+	env.to[0] = to1;
+	env.to[1] = to2;
+	env.uid = s->uid;
+	env.sequence = s->sequence;
+	rc = queue_mail_payload(&env, eml, &payload);
+	if (rc == 0)
+		rc = store_job_add(e->store, "imip", key, payload, now);
+	if (rc == 1)
+		engine_log(e, TANDEM_LOG_INFO, "SCHED", "%s %s queued (imip)",
+		    outbox_method_name(m), key);
 	free(payload);
 	return rc;
 }
@@ -100,6 +154,8 @@ add_caldav(struct tandem_engine *e, const struct queue_session *s,
 	if (o == NULL)
 		return TANDEM_ENOMEM;
 	json_object_object_add(o, "uid", json_object_new_string(s->uid));
+	json_object_object_add(o, "organizer", json_object_new_string(
+	    is->organizer + (strncmp(is->organizer, "mailto:", 7) == 0 ? 7 : 0)));
 	json_object_object_add(o, "sequence", json_object_new_int(s->sequence));
 	json_object_object_add(o, "cancel", json_object_new_boolean(m == ITIP_CANCEL));
 	json_object_object_add(o, "client", json_object_new_boolean(
@@ -127,6 +183,44 @@ add_caldav(struct tandem_engine *e, const struct queue_session *s,
 	return rc;
 }
 
+/* rc, said in the log (with the diag's reason) when it is an error. */
+static int
+logged(struct tandem_engine *e, const char *key, int rc)
+{
+	if (rc < 0)
+		engine_log(e, TANDEM_LOG_ERR, "SCHED", "%s: %s", key,
+		    tandem_diag_count(e->diag) > 0 ? tandem_diag_get(e->diag, 0) :
+		    tandem_strerror(rc));
+	return rc;
+}
+
+int
+queue_answer(struct tandem_engine *e, const struct queue_session *s,
+    enum itip_method m, int who, const char *key, int64_t now)
+{
+	struct itip_session	 is;
+	char			 summary[512], msgid[400];
+	char			*ics = NULL, *eml = NULL;
+	int			 rc;
+
+	itip_of(s, now, summary, sizeof(summary), &is);
+	/* A Message-ID of its own: one '@', unique per answer. */
+	snprintf(msgid, sizeof(msgid), "%s-%lld-%d.%s.%d", m == ITIP_REQUEST ?
+	    "refresh" : "declinecounter", (long long)now, who, s->uid,
+	    s->sequence);
+	tandem_diag_clear(e->diag);
+	rc = itip_build(&is, m, &ics, e->diag);
+	if (rc == 0)
+		rc = render(s, &is, m, ics, msgid, 1 + who, &eml);
+	if (rc == 0 && s->pg->invite == INVITE_OUTBOX)
+		rc = add_job(e, "outbox", key, s->pg->outbox, eml, m, now);
+	else if (rc == 0)
+		rc = add_mail(e, s, is.who[who].email, NULL, key, eml, m, now);
+	free(eml);
+	free(ics);
+	return logged(e, key, rc);
+}
+
 int
 queue_message(struct tandem_engine *e, const struct queue_session *s,
     enum itip_method m, int64_t now)
@@ -145,17 +239,14 @@ queue_message(struct tandem_engine *e, const struct queue_session *s,
 	if (rc == 0 && s->pg->invite == INVITE_OUTBOX)
 		rc = add_job(e, "outbox", key, s->pg->outbox, eml, m, now);
 	else if (rc == 0 && s->pg->invite != INVITE_CALDAV)
-		rc = add_job(e, "imip", key, "imip", eml, m, now);
+		rc = add_mail(e, s, s->pr->mentor->email, s->pr->mentee->email,
+		    key, eml, m, now);
 	if (rc >= 0 && (s->pg->invite == INVITE_CALDAV ||
 	    s->pg->invite == INVITE_BOTH))
 		rc = add_caldav(e, s, &is, m, ics, key, now);
-	if (rc < 0)
-		engine_log(e, TANDEM_LOG_ERR, "SCHED", "%s: %s", key,
-		    tandem_diag_count(e->diag) > 0 ? tandem_diag_get(e->diag, 0) :
-		    tandem_strerror(rc));
 	free(eml);
 	free(ics);
-	return rc;
+	return logged(e, key, rc);
 }
 
 static void

@@ -38,6 +38,32 @@ int queue_message(struct tandem_engine *e, const struct queue_session *s,
     enum itip_method m, int64_t now);
 
 /*
+ * An answer to one attendee (who: 0 mentor, 1 mentee) of s, keyed by key:
+ * the REQUEST again (REFRESH) or a DECLINECOUNTER, by the program's
+ * transport (mail, or the outbox folder).  1 queued, 0 already queued, or
+ * a negative error (reported).
+ */
+int queue_answer(struct tandem_engine *e, const struct queue_session *s,
+    enum itip_method m, int who, const char *key, int64_t now);
+
+/* An e-mail's envelope, and the session message it carries. */
+struct queue_envelope {
+	const char	*from;		/* the organizer's address */
+	const char	*to[2];		/* to[1] may be NULL */
+	const char	*uid;
+	int		 sequence;
+};
+
+/*
+ * The payload of an "imip" job (an e-mail): the envelope as one line of
+ * JSON, {"from": SENDER, "to": [RECIPIENT...], "uid": UID, "sequence": N},
+ * a newline, the message.  0 or TANDEM_ENOMEM; *payload is freed with
+ * free().
+ */
+int queue_mail_payload(const struct queue_envelope *env, const char *eml,
+    char **payload);
+
+/*
  * Queue the program's hook (none: nothing) for event, keyed by key; reason
  * may be NULL.  1 queued, 0 known already or no hook, or a negative error.
  */

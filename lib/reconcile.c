@@ -194,7 +194,7 @@ load(struct pass *x)
 	return 0;
 }
 
-static enum att_reply
+enum att_reply
 reply_of(enum itip_partstat p)
 {
 	switch (p) {

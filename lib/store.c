@@ -279,21 +279,13 @@ store_session_get(struct store *s, struct store_session *r)
 	return rc;
 }
 
-int
-store_sessions_each(struct store *s, const char *program, const char *mentor,
-    const char *mentee, store_session_fn fn, void *ud)
+/* fn for each row st yields (key columns first); st is finalized. */
+static int
+each_row(struct store *s, sqlite3_stmt *st, store_session_fn fn, void *ud)
 {
 	struct store_session	 r;
-	sqlite3_stmt		*st;
-	int			 rc, step;
+	int			 rc = 0, step;
 
-	rc = prepare(s, "SELECT program, mentor, mentee, idx, " SESSION_COLS
-	    " FROM session WHERE (?1 IS NULL OR program = ?1) AND (?2 IS NULL OR "
-	    "mentor = ?2) AND (?3 IS NULL OR mentee = ?3) "
-	    "ORDER BY program, mentor, mentee, idx", &st);
-	if (rc < 0)
-		return rc;
-	bind_pair(st, program, mentor, mentee);
 	for (;;) {
 		step = sqlite3_step(st);
 		if (step != SQLITE_ROW)
@@ -314,6 +306,39 @@ store_sessions_each(struct store *s, const char *program, const char *mentor,
 		rc = fail(s, "reading sessions");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int
+store_sessions_each(struct store *s, const char *program, const char *mentor,
+    const char *mentee, store_session_fn fn, void *ud)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, "SELECT program, mentor, mentee, idx, " SESSION_COLS
+	    " FROM session WHERE (?1 IS NULL OR program = ?1) AND (?2 IS NULL OR "
+	    "mentor = ?2) AND (?3 IS NULL OR mentee = ?3) "
+	    "ORDER BY program, mentor, mentee, idx", &st);
+	if (rc < 0)
+		return rc;
+	bind_pair(st, program, mentor, mentee);
+	return each_row(s, st, fn, ud);
+}
+
+int
+store_sessions_uid(struct store *s, const char *uid, store_session_fn fn,
+    void *ud)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	rc = prepare(s, "SELECT program, mentor, mentee, idx, " SESSION_COLS
+	    " FROM session WHERE uid = ? ORDER BY program, mentor, mentee, idx",
+	    &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, uid, -1, SQLITE_STATIC);
+	return each_row(s, st, fn, ud);
 }
 
 /*
@@ -533,7 +558,7 @@ store_jobs_next(struct store *s, int64_t *when)
 	int		 rc;
 
 	rc = prepare(s, "SELECT MIN(not_before) FROM job WHERE done IS NULL AND "
-	    "kind IN ('outbox', 'hook', 'caldav')", &st);
+	    "kind IN ('outbox', 'hook', 'caldav', 'imip')", &st);
 	if (rc < 0)
 		return rc;
 	rc = sqlite3_step(st);
@@ -571,7 +596,7 @@ store_sessions_count(struct store *s, const char *program, size_t *counts,
 }
 
 int
-store_jobs_count(struct store *s, struct store_job_count *c)
+store_jobs_count(struct store *s, const char *kind, struct store_job_count *c)
 {
 	sqlite3_stmt	*st;
 	int		 rc;
@@ -580,9 +605,12 @@ store_jobs_count(struct store *s, struct store_job_count *c)
 	rc = prepare(s, "SELECT COALESCE(SUM(done IS NULL AND attempts = 0), 0), "
 	    "COALESCE(SUM(done IS NULL AND attempts > 0), 0), "
 	    "COALESCE(SUM(done IS NOT NULL AND failed = 0), 0), "
-	    "COALESCE(SUM(failed), 0) FROM job", &st);
+	    "COALESCE(SUM(failed), 0) FROM job WHERE ?1 IS NULL OR kind = ?1",
+	    &st);
 	if (rc < 0)
 		return rc;
+	if (kind != NULL)
+		sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
 		c->queued = (size_t)sqlite3_column_int64(st, 0);
@@ -594,4 +622,81 @@ store_jobs_count(struct store *s, struct store_job_count *c)
 		rc = fail(s, "counting jobs");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/* *n = the one number st selects; st is finalized.  0 or TANDEM_EIO. */
+static int
+count_of(struct store *s, sqlite3_stmt *st, size_t *n)
+{
+	int	rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		*n = (size_t)sqlite3_column_int64(st, 0);
+		rc = 0;
+	} else
+		rc = fail(s, "counting jobs");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_jobs_done_since(struct store *s, const char *kind, int64_t since,
+    size_t *n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*n = 0;
+	rc = prepare(s, "SELECT COUNT(*) FROM job WHERE kind = ? AND done >= ? "
+	    "AND failed = 0", &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, since);
+	return count_of(s, st, n);
+}
+
+int
+store_jobs_postpone(struct store *s, const char *kind, int64_t now,
+    int64_t until, size_t *n)
+{
+	sqlite3_stmt	*st;
+	int		 rc;
+
+	*n = 0;
+	rc = prepare(s, "UPDATE job SET not_before = ? WHERE kind = ? AND "
+	    "done IS NULL AND not_before <= ?", &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_int64(st, 1, until);
+	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, now);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_DONE) {
+		*n = (size_t)sqlite3_changes(s->db);
+		rc = 0;
+	} else
+		rc = fail(s, "postponing jobs");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+store_jobs_newer(struct store *s, const char *kind, const char *uid,
+    int sequence)
+{
+	sqlite3_stmt	*st;
+	size_t		 n;
+	int		 rc;
+
+	rc = prepare(s, "SELECT COUNT(*) FROM job WHERE kind = ?1 AND "
+	    "substr(key, 1, length(?2) + 1) = ?2 || '.' AND "
+	    "CAST(substr(key, length(?2) + 2) AS INTEGER) > ?3", &st);
+	if (rc < 0)
+		return rc;
+	sqlite3_bind_text(st, 1, kind, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, uid, -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 3, sequence);
+	rc = count_of(s, st, &n);
+	return rc < 0 ? rc : n > 0;
 }

@@ -89,6 +89,10 @@ typedef int (*store_session_fn)(void *ud, const struct store_session *r);
 int store_sessions_each(struct store *s, const char *program,
     const char *mentor, const char *mentee, store_session_fn fn, void *ud);
 
+/* The same for the rows whose UID is uid (one, unless UIDs collide). */
+int store_sessions_uid(struct store *s, const char *uid, store_session_fn fn,
+    void *ud);
+
 /*
  * Set the request of the row keyed by key's first four fields: 1 done, 0 no
  * such row, or TANDEM_EIO.
@@ -132,7 +136,7 @@ void store_jobs_free(struct store_job *jobs, size_t n);
 int store_job_finish(struct store *s, int64_t id, int64_t now);
 /* The last attempt failed: done, but marked failed (status shows it). */
 int store_job_give_up(struct store *s, int64_t id, int64_t now);
-/* The earliest retry time of an outbox, hook or caldav job not done: 1, 0 none. */
+/* The earliest retry time of a job not done: 1, 0 none. */
 int store_jobs_next(struct store *s, int64_t *when);
 /* A failed attempt: try again at not_before. */
 int store_job_retry(struct store *s, int64_t id, int64_t not_before);
@@ -150,6 +154,23 @@ struct store_job_count {
 	size_t	done;		/* carried out */
 	size_t	given_up;	/* failed every attempt */
 };
-int store_jobs_count(struct store *s, struct store_job_count *c);
+/* The jobs of kind (NULL: every kind).  0 or TANDEM_EIO. */
+int store_jobs_count(struct store *s, const char *kind,
+    struct store_job_count *c);
+/*
+ * The jobs of kind due at now wait until until (not an attempt): *n of
+ * them.  0 or TANDEM_EIO.
+ */
+int store_jobs_postpone(struct store *s, const char *kind, int64_t now,
+    int64_t until, size_t *n);
+/*
+ * Is there a job of kind for a later message of session uid (a key
+ * "<uid>.<N>..." with N > sequence), queued or done?  1, 0 or TANDEM_EIO.
+ */
+int store_jobs_newer(struct store *s, const char *kind, const char *uid,
+    int sequence);
+/* *n = the jobs of kind carried out at or after since.  0 or TANDEM_EIO. */
+int store_jobs_done_since(struct store *s, const char *kind, int64_t since,
+    size_t *n);
 
 #endif

@@ -26,6 +26,7 @@
 #ifndef TANDEM_CTL_H
 #define TANDEM_CTL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include <tandem/tandem.h>
@@ -63,6 +64,16 @@ TANDEM_EXTERN int tandem_ctl_reply(int exit, const char *out, const char *err,
  * be read (a negated errno: TANDEM_ENOENT, -EACCES, ...).
  */
 TANDEM_EXTERN int tandem_ctl_socket_path(const char *config, char **path);
+
+/*
+ * The request line (with its newline; freed with free()) that hands an
+ * attendee's e-mail to the daemon: msg (len bytes, RFC 5322, as an MTA
+ * pipes it to tandemctl ingest-mail) must carry an iCalendar REPLY,
+ * COUNTER or REFRESH (text/calendar, or an application/ics attachment).
+ * 0, TANDEM_EPARSE (not such a message: why in diag) or TANDEM_ENOMEM.
+ */
+TANDEM_EXTERN int tandem_ctl_ingest_request(const char *msg, size_t len,
+    char **request, struct tandem_diag *diag);
 
 #ifdef __cplusplus
 }

@@ -1014,7 +1014,42 @@ TEST(inline_comments_and_quoted_values)
 	cleanup();
 }
 
+TEST(mail_section)
+{
+	struct tandem_config	*cfg;
+
+	fixture();
+	cfg = load_ok(at("tandem.conf"));	/* no [mail]: its defaults */
+	ASSERT_STR_EQ(cfg->mail_smtp, "smtp://localhost:25");
+	ASSERT_EQ(cfg->mail_rate, 60);
+	ASSERT_EQ(cfg->mail.timeout, 60);
+	ASSERT_EQ(cfg->mail_starttls, 0);
+	tandem_config_free(cfg);
+	conf(EDITS("x1", "[mail]", "x2", "smtp = smtps://mx.example.org:465",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail",
+	    "x5", "starttls = yes", "x6", "rate = 10"));
+	cfg = load_ok(at("tandem.conf"));
+	ASSERT_STR_EQ(cfg->mail.user, "tandem");
+	ASSERT_STR_EQ(cfg->mail.password_file, at("secrets/mail"));
+	ASSERT_EQ(cfg->mail_starttls, 1);
+	ASSERT_EQ(cfg->mail_rate, 10);
+	tandem_config_free(cfg);
+	conf(EDITS("x1", "[mail]", "x2", "starttls = maybe"));
+	expect_one("tandem.conf", L_EXTRA, NEEDLES("starttls = \"maybe\"",
+	    "yes or no"));
+	conf(EDITS("x1", "[mail]", "x2", "password_file = secrets/mail"));
+	expect_one("tandem.conf", L_EXTRA, NEEDLES("[mail]",
+	    "password_file needs a user"));
+	conf(EDITS("x1", "[mail]", "x2", "sendmail = /usr/sbin/sendmail",
+	    "x3", "user = u", "x4", "password_file = p"));
+	expect_one("tandem.conf", L_EXTRA, NEEDLES("for smtp, not sendmail"));
+	conf(EDITS("x1", "[mail]", "x2", "rate = 0"));
+	expect_one("tandem.conf", L_EXTRA + 1, NEEDLES("rate"));
+	cleanup();
+}
+
 TT_MAIN(
+	CASE(mail_section),
 	CASE(unknown_key),
 	CASE(key_outside_any_section),
 	CASE(unknown_section),

@@ -230,12 +230,54 @@ TEST(replies_that_are_not_replies_are_refused_by_name)
 	ASSERT_EQ(tandem_diag_count(d), 3);
 	ASSERT_STR_EQ(tandem_diag_get(d, 0), "two: a REPLY names exactly one ATTENDEE");
 	ASSERT_STR_EQ(tandem_diag_get(d, 1), "junk: not iCalendar data");
-	ASSERT_STR_EQ(tandem_diag_get(d, 2), "req: not a METHOD:REPLY message");
+	ASSERT_STR_EQ(tandem_diag_get(d, 2), "req: not a REPLY, COUNTER or "
+	    "REFRESH (METHOD)");
 	ASSERT_TRUE(r.uid == NULL && r.attendee == NULL);
 	tandem_diag_free(d);
 }
 
+#define MSG(method, body) \
+	"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//x//y//EN\r\nMETHOD:" method \
+	"\r\nBEGIN:VEVENT\r\nUID:tandem-0123456789abcdef-1@corp.example\r\n" \
+	"DTSTAMP:20270105T120000Z\r\nSEQUENCE:1\r\n" body \
+	"END:VEVENT\r\nEND:VCALENDAR\r\n"
+
+TEST(counter_and_refresh_are_read)
+{
+	struct tandem_diag	*d = tandem_diag_new();
+	struct itip_reply	 r;
+
+	/* A COUNTER may repeat every attendee: the first is the one taken. */
+	ASSERT_EQ(itip_parse_reply("c", MSG("COUNTER",
+	    "ATTENDEE;PARTSTAT=ACCEPTED:mailto:Marc.Dubois@corp.example\r\n"
+	    "ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:lena.vogel@corp.example\r\n"
+	    "DTSTART;TZID=Europe/Berlin:20270112T140000\r\n"
+	    "DTEND;TZID=Europe/Berlin:20270112T150000\r\n"), &r, d), 0);
+	ASSERT_EQ(r.method, ITIP_IN_COUNTER);
+	ASSERT_STR_EQ(r.attendee, "marc.dubois@corp.example");
+	ASSERT_EQ(r.start, utc(2027, 1, 12, 13, 0));
+	ASSERT_EQ(r.end, utc(2027, 1, 12, 14, 0));
+	ASSERT_EQ(r.sequence, 1);
+	itip_reply_clear(&r);
+	ASSERT_EQ(itip_parse_reply("f", MSG("REFRESH",
+	    "ATTENDEE:mailto:lena.vogel@corp.example\r\n"), &r, d), 0);
+	ASSERT_EQ(r.method, ITIP_IN_REFRESH);
+	ASSERT_STR_EQ(r.attendee, "lena.vogel@corp.example");
+	itip_reply_clear(&r);
+	ASSERT_EQ(itip_parse_reply("nodt", MSG("COUNTER",
+	    "ATTENDEE:mailto:a@x\r\n"), &r, d), TANDEM_EPARSE);
+	ASSERT_EQ(itip_parse_reply("pub", MSG("PUBLISH",
+	    "ATTENDEE:mailto:a@x\r\n"), &r, d), TANDEM_EPARSE);
+	ASSERT_EQ(tandem_diag_count(d), 2);
+	ASSERT_STR_EQ(tandem_diag_get(d, 0), "nodt: a COUNTER proposes no "
+	    "DTSTART with a time");
+	ASSERT_STR_EQ(tandem_diag_get(d, 1), "pub: not a REPLY, COUNTER or "
+	    "REFRESH (METHOD)");
+	tandem_diag_free(d);
+}
+
 TT_MAIN(
+	CASE(counter_and_refresh_are_read),
 	CASE(uid_is_stable_per_pair_and_index),
 	CASE(request_carries_what_rfc_5546_asks),
 	CASE(request_parses_back_to_the_same_instants),
