@@ -238,6 +238,27 @@ restrictions(icalcomponent *vcal, const char *uid, struct tandem_diag *diag)
 	return ok ? 0 : TANDEM_EINVAL;
 }
 
+static icalcomponent *
+declinecounter(const struct itip_session *s)
+{
+	icalcomponent	*ev = icalcomponent_new_vevent();
+	icalproperty	*p;
+	int		 i;
+
+	icalcomponent_add_property(ev, icalproperty_new_uid(s->uid));
+	icalcomponent_add_property(ev, icalproperty_new_sequence(s->sequence));
+	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc(s->dtstamp)));
+	if (s->organizer != NULL)
+		icalcomponent_add_property(ev, itip_organizer(s->organizer,
+		    s->organizer_cn));
+	for (i = 0; i < 2; i++) {
+		p = attendee(&s->who[i], ITIP_DECLINECOUNTER);
+		if (p != NULL)
+			icalcomponent_add_property(ev, p);
+	}
+	return ev;
+}
+
 int
 itip_build(const struct itip_session *s, enum itip_method m, char **text,
     struct tandem_diag *diag)
@@ -261,8 +282,19 @@ itip_build(const struct itip_session *s, enum itip_method m, char **text,
 	vtz = vtimezone(s->tz, s->start);
 	if (vtz != NULL)
 		icalcomponent_add_component(vcal, vtz);
-	icalcomponent_add_component(vcal, event(s, m));
-	rc = restrictions(vcal, s->uid, diag);
+	if (m == ITIP_DECLINECOUNTER) {
+		/*
+		 * RFC 5546 3.2.8: UID, DTSTAMP, ORGANIZER, ATTENDEE 1+ and
+		 * the SEQUENCE echoed, no time, no summary.  libical 3.0's
+		 * table wants no ATTENDEE and no SEQUENCE, against the RFC,
+		 * so its check is not asked for this method.
+		 */
+		icalcomponent_add_component(vcal, declinecounter(s));
+		rc = 0;
+	} else {
+		icalcomponent_add_component(vcal, event(s, m));
+		rc = restrictions(vcal, s->uid, diag);
+	}
 	if (rc == 0) {
 		*text = icalcomponent_as_ical_string_r(vcal);
 		if (*text == NULL)

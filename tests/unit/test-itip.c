@@ -242,6 +242,22 @@ TEST(replies_that_are_not_replies_are_refused_by_name)
 	"DTSTAMP:20270105T120000Z\r\nSEQUENCE:1\r\n" body \
 	"END:VEVENT\r\nEND:VCALENDAR\r\n"
 
+TEST(declinecounter_echoes_uid_and_sequence_and_says_no_time)
+{
+	struct itip_session	 s = session();
+	char			*t = build(&s, ITIP_DECLINECOUNTER), *u = unfold(t);
+
+	ASSERT_CONTAINS(u, "METHOD:DECLINECOUNTER\r\n");
+	ASSERT_CONTAINS(u, "UID:tandem-0123456789abcdef-1@corp.example\r\n");
+	ASSERT_CONTAINS(u, "SEQUENCE:0\r\n");
+	ASSERT_CONTAINS(u, "ORGANIZER;CN=Mentoring Program:mailto:mentoring@corp.example\r\n");
+	ASSERT_CONTAINS(u, "mailto:marc.dubois@corp.example\r\n");
+	/* RFC 5546 3.2.8: the time stays as it was, so none is said. */
+	ASSERT_TRUE(strstr(u, "DTSTART;") == NULL && strstr(u, "SUMMARY") == NULL);
+	free(u);
+	free(t);
+}
+
 TEST(counter_and_refresh_are_read)
 {
 	struct tandem_diag	*d = tandem_diag_new();
@@ -277,6 +293,7 @@ TEST(counter_and_refresh_are_read)
 }
 
 TT_MAIN(
+	CASE(declinecounter_echoes_uid_and_sequence_and_says_no_time),
 	CASE(counter_and_refresh_are_read),
 	CASE(uid_is_stable_per_pair_and_index),
 	CASE(request_carries_what_rfc_5546_asks),
