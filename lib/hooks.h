@@ -15,7 +15,7 @@
 #include <uv.h>
 
 #define HOOK_OUTPUT_CAP	(64 * 1024)	/* of stdout and stderr, kept */
-#define PROC_MAX_ARGS	8
+#define PROC_MAX_ARGS	16
 #define PROC_MAX_ENV	10
 #define PROC_PATH	"/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

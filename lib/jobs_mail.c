@@ -1,7 +1,7 @@
 /*
  * jobs_mail: the "imip" jobs, each one e-mail handed to the local MTA, by
  * SMTP (libcurl on the engine's network layer: smtp, smtps, STARTTLS, AUTH
- * with the [mail] password_file) or by `sendmail -t -i`.  One message at a
+ * with the [mail] password_file) or by sendmail(1).  One message at a
  * time, oldest first, at most [mail] rate a minute.
  *
  * A job is marked done only after the MTA took the message (250, or
@@ -246,13 +246,21 @@ sendmail_done(void *ud, const struct hook_result *r)
 	mjob_over(m);
 }
 
-/* `sendmail -t -i`: recipients from the message's To, a lone dot is text. */
+/*
+ * `sendmail -i -f SENDER -- RECIPIENT...`: the envelope's recipients, not
+ * the To header's (-t), since each attendee's copy is a job of its own; -i:
+ * a lone dot is text.
+ */
 static int
 sendmail_start(struct mjob *m)
 {
-	const char	*argv[] = { m->e->cfg->mail_sendmail, "-t", "-i", "-f",
-			    m->from, NULL };
+	const char	*argv[PROC_MAX_ARGS + 1] = { m->e->cfg->mail_sendmail,
+			    "-i", "-f", m->from, "--" };
 	const char	*env[] = { "PATH=" PROC_PATH, NULL };
+	size_t		 i;
+
+	for (i = 0; m->rcpt[i] != NULL && 5 + i < PROC_MAX_ARGS; i++)
+		argv[5 + i] = m->rcpt[i];
 
 	return proc_run(m->e->loop, argv, env, m->msg, strlen(m->msg),
 	    SENDMAIL_TIMEOUT_MS, sendmail_done, m);

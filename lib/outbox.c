@@ -75,13 +75,27 @@ plain_text(const struct outbox_msg *m)
 	return t;
 }
 
+/*
+ * A UTF-8 text part.  g_mime_text_part_set_text() would convert the text to
+ * the smallest charset that holds it (ISO-8859-1 for "Léna"), so the bytes
+ * go in as they are.  ASCII stays 7bit; anything else is quoted-printable
+ * or base64, whichever GMime finds smaller, so that no 8BITMIME is needed.
+ */
 static GMimeObject *
 text_part(const char *subtype, const char *text)
 {
-	GMimeTextPart	*p = g_mime_text_part_new_with_subtype(subtype);
+	GMimeTextPart	 *p = g_mime_text_part_new_with_subtype(subtype);
+	GMimeStream	 *mem = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	GMimeDataWrapper *dw = g_mime_data_wrapper_new_with_stream(mem,
+	    GMIME_CONTENT_ENCODING_DEFAULT);
 
-	g_mime_text_part_set_text(p, text);
+	g_mime_part_set_content(GMIME_PART(p), dw);
 	g_mime_text_part_set_charset(p, "UTF-8");
+	g_mime_part_set_content_encoding(GMIME_PART(p),
+	    g_mime_part_get_best_content_encoding(GMIME_PART(p),
+	    GMIME_ENCODING_CONSTRAINT_7BIT));
+	g_object_unref(dw);
+	g_object_unref(mem);
 	return GMIME_OBJECT(p);
 }
 

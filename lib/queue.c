@@ -137,6 +137,26 @@ add_mail(struct tandem_engine *e, const struct queue_session *s,
 }
 
 /*
+ * The message to both attendees as one e-mail job per attendee, keyed
+ * "<key>.<address>": each recipient's SMTP transaction, and its failure,
+ * is its own (a refused address does not hold the other one's back).
+ */
+static int
+add_mails(struct tandem_engine *e, const struct queue_session *s,
+    const char *key, const char *eml, enum itip_method m, int64_t now)
+{
+	const char	*to[2] = { s->pr->mentor->email, s->pr->mentee->email };
+	char		 k[600];
+	int		 i, rc = 0;
+
+	for (i = 0; i < 2 && rc >= 0; i++) {
+		snprintf(k, sizeof(k), "%s.%s", key, to[i]);
+		rc = add_mail(e, s, to[i], NULL, k, eml, m, now);
+	}
+	return rc;
+}
+
+/*
  * The "caldav" job: the iTIP text to write into the organizer's calendar,
  * and, unless every attendee is mailed anyway (invite = both), one e-mail
  * per attendee for those the server turns out not to reach.
@@ -239,8 +259,7 @@ queue_message(struct tandem_engine *e, const struct queue_session *s,
 	if (rc == 0 && s->pg->invite == INVITE_OUTBOX)
 		rc = add_job(e, "outbox", key, s->pg->outbox, eml, m, now);
 	else if (rc == 0 && s->pg->invite != INVITE_CALDAV)
-		rc = add_mail(e, s, s->pr->mentor->email, s->pr->mentee->email,
-		    key, eml, m, now);
+		rc = add_mails(e, s, key, eml, m, now);
 	if (rc >= 0 && (s->pg->invite == INVITE_CALDAV ||
 	    s->pg->invite == INVITE_BOTH))
 		rc = add_caldav(e, s, &is, m, ics, key, now);

@@ -3,10 +3,13 @@
  * pass's transaction): an invitation or cancellation as the message that
  * will be delivered, and a hook run with its event.
  *
- * Idempotency keys: "<UID>.<SEQUENCE>" for a message (every message of a
- * session has a SEQUENCE of its own), "caldav:<UID>.<SEQUENCE>" for its
- * write into the organizer's calendar, "<UID>.<SEQUENCE>.<attendee>" for an
- * e-mail to one attendee the server does not reach, "<event>:<UID>" for a session's hook
+ * Idempotency keys: "<UID>.<SEQUENCE>" for a message in the outbox folder
+ * (every message of a session has a SEQUENCE of its own),
+ * "caldav:<UID>.<SEQUENCE>" for its write into the organizer's calendar,
+ * "<UID>.<SEQUENCE>.<attendee>" for its e-mail to one attendee (each
+ * attendee's is a job of its own, as is that to an attendee a CalDAV server
+ * does not reach), "refresh:..." and "declinecounter:..." for answers to an
+ * attendee's e-mail, "<event>:<UID>" for a session's hook
  * ("unschedulable:<UID>.<SEQUENCE>", since a session can become
  * unschedulable again after a move), "lapse:<program>/<mentor>/<mentee>@<t>"
  * for a lapse by time.
