@@ -7,8 +7,9 @@
 #   - invite = caldav: each session is written once into the organizer's
 #     calendar and DAViCal's implicit scheduling delivers it to the local
 #     attendees; the external one (not a DAViCal user: SCHEDULE-STATUS 3.7)
-#     is marked SCHEDULE-AGENT=CLIENT and mailed by tandem; nobody is
-#     invited twice;
+#     is marked SCHEDULE-AGENT=CLIENT and mailed by tandem (through a
+#     private Postfix, postfix-lib.sh: he gets the e-mails, the attendees
+#     DAViCal reached get none); nobody is invited twice;
 #   - an attendee's acceptance, then decline, written by DAViCal into the
 #     organizer's copy: seen by tandem, which moves the declined session
 #     (SEQUENCE 1, If-Match) and DAViCal re-invites;
@@ -31,6 +32,7 @@
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dav.sh"
 . "$(dirname "$0")/davical-lib.sh"
+. "$(dirname "$0")/postfix-lib.sh"
 
 TANDEMD=$top_builddir/daemon/tandemd
 NOW=2027-01-04T08:00Z
@@ -40,6 +42,7 @@ TOM=tom.becker@elsewhere.example
 T=$(printf '\t')		# the proxy's log is tab-separated
 
 davical_require
+postfix_require
 
 now_ms() {
 	"$RADICALE_PYTHON" -c 'import time; print(int(time.time() * 1000))' 8>&-
@@ -76,6 +79,7 @@ END \$\$;
 CREATE TRIGGER tandem_delivery AFTER INSERT OR UPDATE ON caldav_data
   FOR EACH ROW EXECUTE FUNCTION tandem_delivery_log();"
 proxy_start "$DAVICAL_URL"
+postfix_start "$tmp/postfix"	# tandem's own e-mails: to Tom, and nobody else
 P=$PROXY_URL/caldav.php		# DAViCal's root, through the proxy
 echo "# DAViCal with 7 users ready in $(($(now_ms) - t0)) ms"
 
@@ -228,6 +232,9 @@ url           = $P/
 user          = alice
 password_file = secret
 timeout       = 10
+
+[mail]
+smtp          = $POSTFIX_URL
 EOT
 }
 
@@ -316,6 +323,16 @@ t "an e-mail is queued for him, keyed <UID>.0.$TOM, and for nobody DAViCal reach
     '[ "$(sql "SELECT COUNT(*) FROM job WHERE kind = '\''imip'\'' AND
       key IN ('\''$P1.0.$TOM'\'', '\''$P2.0.$TOM'\'')")" -eq 2 ] &&
     [ "$(sql "SELECT COUNT(*) FROM job WHERE kind = '\''imip'\''")" -eq 2 ]'
+t "tandem's e-mails reach Tom, one for each session, the MTA took them" \
+    'postfix_wait_mail "$TOM" 2 &&
+    [ "$(sql "SELECT COUNT(*) FROM job WHERE kind = '\''imip'\'' AND done IS NULL")" -eq 0 ] &&
+    grep -q "^UID:$P1" $(postfix_messages "$TOM") && grep -q "^UID:$P2" $(postfix_messages "$TOM")'
+mailed=
+for u in $LOCAL; do
+	email=$(sed -n "s/^\($u\.[^,]*\),.*/\1/p" "$EXAMPLE/people.csv")
+	[ "$(postfix_count "$email")" -eq 0 ] || mailed="$mailed $u"
+done
+t "no attendee DAViCal invited gets an e-mail from tandem too" '[ -z "$mailed" ]'
 t "every caldav job is done" \
     '[ "$(sql "SELECT COUNT(*) FROM job WHERE kind = '\''caldav'\'' AND done IS NULL")" -eq 0 ] &&
     [ "$(sql "SELECT COUNT(*) FROM job WHERE kind = '\''caldav'\''")" -eq 4 ]'
@@ -475,7 +492,8 @@ EOT
 : >"$PROXY_LOG"
 "$TANDEMD" -d -c "$d/tandem.conf" 2>"$tmp/tandemd.log" 8>&- &
 tandemd_pid=$!
-trap 'kill $tandemd_pid 2>/dev/null; davical_stop; dav_cleanup; rm -rf "$tmp"' EXIT
+trap 'kill $tandemd_pid 2>/dev/null; postfix_stop; davical_stop; dav_cleanup
+rm -rf "$tmp"' EXIT
 
 passes() {
 	grep -c 'pass: ' "$tmp/tandemd.log"

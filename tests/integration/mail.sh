@@ -6,7 +6,8 @@
 # once and is iMIP as clients need it (imip-check.py); a second pass sends
 # nothing; with the MTA stopped the messages wait and are delivered after the
 # backoff once it is back; a refused address (5xx) is given up at once and
-# not tried again, while the other attendee gets hers; [mail] rate holds
+# not tried again (tandemctl status counts it), while the other attendee
+# gets hers; [mail] rate holds
 # back what is beyond it; sendmail works
 # as SMTP does.  With a running daemon on the real clock (a program that
 # starts in ten days): a REPLY declining a session, piped into tandemctl
@@ -139,6 +140,18 @@ tries=$(grep -c "reject@example.com" "$tmp/reject.log")
 once 2027-01-05T08:00:00Z reject
 t "it is not tried again" \
     '[ "$(grep -c "reject@example.com" "$tmp/reject.log")" -eq "$tries" ]'
+status_ok() { ctl "$ex" status && [ "$ctl_rc" -eq 0 ]; }
+"$top_builddir/daemon/tandemd" -d -c "$conf" 2>>"$tmp/reject-d.log" 8>&- &
+pid=$!
+until_true status_ok
+t "tandemctl status counts it as failed" \
+    'grep -q "^mail       $POSTFIX_URL: [1-9][0-9]* sent, [0-9]* waiting ([0-9]* to retry), [1-9][0-9]* failed" "$ctl_out"'
+ctl "$ex" status --json
+t "and so does status --json" \
+    'python3 -c "import json, sys; m = json.load(open(sys.argv[1]))[\"mail\"]
+sys.exit(not (m[\"transport\"] == sys.argv[2] and m[\"failed\"] >= 1))" "$ctl_out" "$POSTFIX_URL"'
+kill "$pid"
+wait "$pid" 2>/dev/null
 
 # --- the rate limit ------------------------------------------------------
 
