@@ -933,6 +933,7 @@ outcome(struct xfer *x, CURLcode cc, long code)
 	char	cap[32], text[CURL_ERROR_SIZE];
 
 	x->res.status = cc == CURLE_OK || x->smtp ? (int)code : 0;
+	x->res.login_denied = cc == CURLE_LOGIN_DENIED;
 	x->res.error = 0;
 	x->res.message[0] = '\0';
 	if (x->nomem) {

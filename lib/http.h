@@ -42,6 +42,7 @@ struct http_result {
 	const char	*where;		/* the URL without userinfo */
 	char		 message[512];	/* why, when error != 0 or status is not 2xx */
 	int		 attempts;	/* how many times it was sent */
+	int		 login_denied;	/* SMTP: AUTH refused */
 };
 
 struct http_request;

@@ -166,7 +166,7 @@ static void
 smtp_done(struct http_request *req, struct http_result *res, void *ud)
 {
 	struct mjob	*m = ud;
-	char		 how[64];
+	char		 how[64], why[700];
 
 	(void)req;
 	if (res->error == TANDEM_ECANCELED)
@@ -174,6 +174,11 @@ smtp_done(struct http_request *req, struct http_result *res, void *ud)
 	else if (res->error == 0 && res->status / 100 == 2) {
 		snprintf(how, sizeof(how), "SMTP %d", res->status);
 		sent(m, how);
+	} else if (res->login_denied) {
+		/* A setting to mend, not a message to drop: all of them wait. */
+		snprintf(why, sizeof(why), "the MTA refused tandem's login (%s): "
+		    "check [mail] user and password_file", res->message);
+		not_sent(m, 0, 1, why);
 	} else
 		not_sent(m, res->status >= 500 && res->status < 600,
 		    res->status == 0, res->message[0] != '\0' ? res->message :
