@@ -117,6 +117,14 @@ cmp_key(const void *a, const void *b)
 	return c;
 }
 
+/* The row of key in rs, or NULL (rs->v is NULL when empty). */
+static struct store_session *
+row_of(const struct rowset *rs, const struct store_session *key)
+{
+	return rs->n == 0 ? NULL : bsearch(key, rs->v, rs->n, sizeof(*rs->v),
+	    cmp_key);
+}
+
 /* The domain of the organizer's address: the UIDs' right-hand side. */
 static const char *
 domain_of(const struct program *pg)
@@ -147,8 +155,7 @@ load_slot(struct pass *x, size_t i)
 	key.mentor = s->mentor;
 	key.mentee = s->mentee;
 	key.index = s->index;
-	found = x->rows->n == 0 ? NULL :	/* v is NULL then */
-	    bsearch(&key, x->rows->v, x->rows->n, sizeof(key), cmp_key);
+	found = row_of(x->rows, &key);
 	if (found != NULL)
 		x->rows->in_plan[found - x->rows->v] = 1;
 	sl->r = found != NULL ? *found : key;
@@ -732,6 +739,47 @@ pass_free(struct pass *x)
 	free(x);
 }
 
+/*
+ * What tandemctl changed while the calendars were read (a skip or
+ * reschedule request, a check-in, a reply handed in by e-mail) is taken
+ * from the store into the slots, so that this pass acts on it and its save
+ * does not write the rows as they were loaded over it.
+ */
+static int
+take_changes(struct pass *x)
+{
+	struct rowset		 now;
+	struct store_session	*cur, *old, none;
+	struct slot		*sl;
+	size_t			 i;
+	int			 k, rc;
+
+	memset(&now, 0, sizeof(now));
+	memset(&none, 0, sizeof(none));
+	rc = store_sessions_each(x->e->store, NULL, NULL, NULL, keep_row, &now);
+	for (i = 0; rc == 0 && i < x->plan->n; i++) {
+		sl = &x->v[i];
+		cur = row_of(&now, &sl->r);
+		old = sl->has ? row_of(x->rows, &sl->r) : &none;
+		if (cur == NULL || old == NULL)
+			continue;
+		sl->has = 1;		/* tandemctl skip may have made it */
+		if (cur->request != old->request || cur->checkin != old->checkin)
+			sl->dirty = 1;
+		if (cur->request != old->request)
+			sl->r.request = cur->request;
+		if (cur->checkin != old->checkin)
+			sl->r.checkin = cur->checkin;
+		for (k = 0; k < 2 && cur->sequence == sl->r.sequence; k++)
+			if (cur->reply[k] != old->reply[k]) {
+				sl->r.reply[k] = cur->reply[k];
+				sl->dirty = 1;
+			}
+	}
+	rowset_free(&now);
+	return rc;
+}
+
 /* The calendars are read: decide, commit, and hand the pass back. */
 static void
 decide_pass(void *ud, int rc)
@@ -743,6 +791,8 @@ decide_pass(void *ud, int rc)
 	log_diag(e, x->diag);
 	if (rc == 0 && e->closing)
 		rc = TANDEM_ECANCELED;	/* nothing is decided on the way out */
+	if (rc == 0)
+		rc = take_changes(x);
 	if (rc == 0) {
 		review(x);
 		rc = tandem_plan_negotiate(x->plan, x->cals);

@@ -5,7 +5,10 @@
  * it must name the program); james's display name holds a comma and quotes
  * (so CSV must quote it).
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -372,6 +375,60 @@ TEST(skip_and_reschedule)
 	teardown();
 }
 
+static void
+pass_done(void *ud, int rc)
+{
+	*(int *)ud = rc == 0 ? 1 : rc;
+}
+
+/*
+ * A request that comes while a pass reads the calendars is not lost when
+ * the pass saves its rows: Priya's calendar is an http URL whose server
+ * (a socket that listens and never accepts) holds the pass until it goes.
+ */
+TEST(a_skip_asked_during_a_pass_is_kept)
+{
+	struct sockaddr_in	 sa;
+	socklen_t		 len = sizeof(sa);
+	struct person		*p;
+	char			 url[64];
+	int			 fd, done = 0, i;
+	size_t			 k;
+
+	setup();
+	fd = socket(AF_INET, SOCK_STREAM, 0);
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ASSERT_EQ(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	ASSERT_EQ(listen(fd, 8), 0);
+	ASSERT_EQ(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/priya.ics",
+	    ntohs(sa.sin_port));
+	for (k = 0; k < cfg->programs[0].npeople; k++) {
+		p = &cfg->programs[0].people[k];
+		if (strcmp(p->email, PRIYA) == 0) {
+			free(p->calendar);
+			p->calendar = strdup(url);
+		}
+	}
+	ASSERT_EQ(tandem_engine_pass(engine, T0, pass_done, &done), 0);
+	for (i = 0; i < 50 && !done; i++)
+		uv_run(&loop, UV_RUN_NOWAIT);	/* the read is under way */
+	ASSERT_EQ(done, 0);
+	/* Lena and Marc's session 4 (2027-03-15) has no row yet. */
+	ask("{\"cmd\":\"skip\",\"args\":[\"" LENA "\",\"" MARC "\",\"4\"],"
+	    "\"program\":\"alpha\"}", T0);
+	ASSERT_EQ(ex, 0);
+	close(fd);			/* the read fails now */
+	while (!done)
+		uv_run(&loop, UV_RUN_ONCE);
+	ASSERT_EQ(done, 1);
+	ASSERT_EQ(get("alpha", LENA, MARC, 4).state, TANDEM_ENGINE_SKIPPED);
+	ASSERT_EQ(get("alpha", LENA, MARC, 5).state, TANDEM_ENGINE_INVITED);
+	teardown();
+}
+
 TEST(pause_and_resume)
 {
 	setup();
@@ -515,6 +572,7 @@ TT_MAIN(
 	CASE(pair_in_two_programs),
 	CASE(checkin_once),
 	CASE(skip_and_reschedule),
+	CASE(a_skip_asked_during_a_pass_is_kept),
 	CASE(pause_and_resume),
 	CASE(report_streak_and_risk),
 	CASE(export_parses),
