@@ -53,9 +53,11 @@ const struct cal *calendars_find(const struct tandem_calendars *c,
 const struct cal *calendars_organizer(const struct tandem_calendars *c,
     const struct program *pg);
 
-/* The CalDAV servers seen so far, with their health and means: *v, n. */
-size_t calendars_servers(const struct tandem_calendars *c,
-    const struct caldav_srv **v);
+/* The CalDAV servers seen so far, with their health and means: the count,
+ * and server i (below the count). */
+size_t calendars_nservers(const struct tandem_calendars *c);
+const struct caldav_srv *calendars_server(const struct tandem_calendars *c,
+    size_t i);
 
 /* From how many first reads on progress is told (calendars_set_progress). */
 #ifndef CALENDARS_PROGRESS_MIN

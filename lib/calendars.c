@@ -52,7 +52,9 @@ struct tandem_calendars {
 	struct tandem_calendars_stats st;
 	struct busy_stats	 bs;
 	struct reading		*rd;
-	struct caldav_srv	*srv;		/* every server seen, by origin */
+	struct caldav_srv	**srv;		/* every server seen, by origin;
+						   each its own allocation: a
+						   probe in flight holds one */
 	size_t			 nsrv;
 	calendars_progress_fn	 progress;
 	void			*progress_ud;
@@ -126,8 +128,10 @@ tandem_calendars_free(struct tandem_calendars *c)
 	for (i = 0; i < c->n; i++)
 		cal_clear(&c->v[i]);
 	free(c->v);
-	for (i = 0; i < c->nsrv; i++)
-		caldav_srv_clear(&c->srv[i]);
+	for (i = 0; i < c->nsrv; i++) {
+		caldav_srv_clear(c->srv[i]);
+		free(c->srv[i]);
+	}
 	free(c->srv);
 	free(c);
 }
@@ -515,24 +519,26 @@ feed_start(struct tandem_calendars *c, struct cal *e)
 static struct caldav_srv *
 srv_for(struct tandem_calendars *c, const char *url)
 {
-	struct caldav_srv	*grown;
-	char			*o = caldav_fb_origin(url);
-	size_t			 i;
+	struct caldav_srv	**grown, *s;
+	char			 *o = caldav_fb_origin(url);
+	size_t			  i;
 
 	for (i = 0; o != NULL && i < c->nsrv; i++)
-		if (strcmp(c->srv[i].origin, o) == 0) {
+		if (strcmp(c->srv[i]->origin, o) == 0) {
 			free(o);
-			return &c->srv[i];
+			return c->srv[i];
 		}
-	grown = o != NULL ? realloc(c->srv, (c->nsrv + 1) * sizeof(*grown)) : NULL;
+	s = o != NULL ? calloc(1, sizeof(*s)) : NULL;
+	grown = s != NULL ? realloc(c->srv, (c->nsrv + 1) * sizeof(*grown)) : NULL;
 	if (grown == NULL) {
+		free(s);
 		free(o);
 		return NULL;
 	}
 	c->srv = grown;
-	memset(&grown[c->nsrv], 0, sizeof(*grown));
-	grown[c->nsrv].origin = o;
-	return &grown[c->nsrv++];
+	s->origin = o;
+	grown[c->nsrv++] = s;
+	return s;
 }
 
 /* tandem's sessions of e's owner in the plan: cut from free/busy answers. */
@@ -666,10 +672,15 @@ dav_health(struct tandem_calendars *c, const struct caldav_cal *d)
 }
 
 size_t
-calendars_servers(const struct tandem_calendars *c, const struct caldav_srv **v)
+calendars_nservers(const struct tandem_calendars *c)
 {
-	*v = c != NULL ? c->srv : NULL;
 	return c != NULL ? c->nsrv : 0;
+}
+
+const struct caldav_srv *
+calendars_server(const struct tandem_calendars *c, size_t i)
+{
+	return c->srv[i];
 }
 
 static void

@@ -42,23 +42,24 @@ servers_json(struct ctl *c)
 {
 	const struct caldav_srv	*v;
 	json_object		*a = json_object_new_array(), *o;
-	size_t			 i, n = calendars_servers(c->e->cals, &v);
+	size_t			 i, n = calendars_nservers(c->e->cals);
 
 	for (i = 0; i < n; i++) {
+		v = calendars_server(c->e->cals, i);
 		o = json_object_new_object();
-		json_object_object_add(o, "url", json_object_new_string(v[i].origin));
+		json_object_object_add(o, "url", json_object_new_string(v->origin));
 		json_object_object_add(o, "freebusy", json_object_new_string(
-		    caldav_fb_means_name(v[i].means)));
-		json_object_object_add(o, "why", json_object_new_string(v[i].why));
+		    caldav_fb_means_name(v->means)));
+		json_object_object_add(o, "why", json_object_new_string(v->why));
 		json_object_object_add(o, "requests",
-		    json_object_new_int64((int64_t)v[i].requests));
+		    json_object_new_int64((int64_t)v->requests));
 		json_object_object_add(o, "failures",
-		    json_object_new_int64((int64_t)v[i].failures));
-		json_object_object_add(o, "last_ok", ctl_json_time(v[i].last_ok));
+		    json_object_new_int64((int64_t)v->failures));
+		json_object_object_add(o, "last_ok", ctl_json_time(v->last_ok));
 		json_object_object_add(o, "last_failure",
-		    ctl_json_time(v[i].last_fail));
+		    ctl_json_time(v->last_fail));
 		json_object_object_add(o, "last_error",
-		    json_object_new_string(v[i].last_error));
+		    json_object_new_string(v->last_error));
 		json_object_array_add(a, o);
 	}
 	return a;
@@ -68,21 +69,22 @@ static void
 servers_text(struct ctl *c)
 {
 	const struct caldav_srv	*v;
-	size_t			 i, n = calendars_servers(c->e->cals, &v);
+	size_t			 i, n = calendars_nservers(c->e->cals);
 	char			 ok[32] = "never", bad[32];
 
 	for (i = 0; i < n; i++) {
-		if (v[i].last_ok != 0)
-			ctl_utc(v[i].last_ok, ok, sizeof(ok));
+		v = calendars_server(c->e->cals, i);
+		if (v->last_ok != 0)
+			ctl_utc(v->last_ok, ok, sizeof(ok));
 		fprintf(c->out, "server     %s: free/busy by %s%s%s%s; %zu "
-		    "requests, %zu failed; last answer %s\n", v[i].origin,
-		    caldav_fb_means_name(v[i].means), v[i].why[0] ? " (" : "",
-		    v[i].why, v[i].why[0] ? ")" : "", v[i].requests,
-		    v[i].failures, ok);
-		if (v[i].last_fail != 0) {
-			ctl_utc(v[i].last_fail, bad, sizeof(bad));
+		    "requests, %zu failed; last answer %s\n", v->origin,
+		    caldav_fb_means_name(v->means), v->why[0] ? " (" : "",
+		    v->why, v->why[0] ? ")" : "", v->requests,
+		    v->failures, ok);
+		if (v->last_fail != 0) {
+			ctl_utc(v->last_fail, bad, sizeof(bad));
 			fprintf(c->out, "           last failure %s: %s\n", bad,
-			    v[i].last_error);
+			    v->last_error);
 		}
 	}
 }
