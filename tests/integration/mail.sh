@@ -7,7 +7,7 @@
 # nothing; with the MTA stopped the messages wait and are delivered after the
 # backoff once it is back; a refused address (5xx) is given up at once and
 # not tried again (tandemctl status counts it), while the other attendee
-# gets hers; [mail] rate holds back what is beyond it; sendmail works as
+# gets hers, and a 4xx waits for another try; [mail] rate holds back what is beyond it; sendmail works as
 # SMTP does.  With a running daemon on the real clock (a program that
 # starts in ten days): a REPLY declining a session, piped into tandemctl
 # ingest-mail, brings the update at SEQUENCE + 1; REFRESH, COUNTER and
@@ -127,14 +127,18 @@ t "once the MTA is back they are all delivered, once" \
 # --- a refused address -----------------------------------------------------
 
 setup reject example.com
-edit "$ex/people.csv" "s/tom\.becker@example\.com/reject@example.com/"
-edit "$ex/pairs.csv" "s/tom\.becker@example\.com/reject@example.com/"
+edit "$ex/people.csv" "s/tom\.becker@example\.com/reject@example.com/; s/marc\.dubois@example\.com/defer@example.com/"
+edit "$ex/pairs.csv" "s/tom\.becker@example\.com/reject@example.com/; s/marc\.dubois@example\.com/defer@example.com/"
 once $T0 reject
 t "a 5xx is given up at once, and says why" \
     'grep -q "SEND: .*\.reject@example.com: .*550.*refused for good, not tried again" "$tmp/reject.log" &&
     [ "$(sql "SELECT COUNT(*) FROM job WHERE failed = 1 AND attempts = 1")" -ge 1 ]'
 t "the other attendee still gets hers" 'arrived priya.shah@example.com &&
     [ "$(sent_to priya.shah@example.com)" -ge 1 ]'
+t "a 4xx waits for another try, and says so" \
+    'grep -q "JOBS: imip .*\.defer@example.com: .*450.*; retry in 60 s" "$tmp/reject.log" &&
+    [ "$(sql "SELECT COUNT(*) FROM job WHERE key LIKE '\''%.defer@example.com'\''
+      AND done IS NULL AND attempts = 1")" -ge 1 ] && arrived lena.vogel@example.com'
 tries=$(grep -c "reject@example.com" "$tmp/reject.log")
 once 2027-01-05T08:00:00Z reject
 t "it is not tried again" \
