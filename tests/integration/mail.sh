@@ -7,11 +7,12 @@
 # nothing; with the MTA stopped the messages wait and are delivered after the
 # backoff once it is back; a refused address (5xx) is given up at once and
 # not tried again (tandemctl status counts it), while the other attendee
-# gets hers, and a 4xx waits for another try; [mail] rate holds back what is beyond it; sendmail works as
-# SMTP does.  With a running daemon on the real clock (a program that
-# starts in ten days): a REPLY declining a session, piped into tandemctl
-# ingest-mail, brings the update at SEQUENCE + 1; REFRESH, COUNTER and
-# messages tandem does not answer; 75 when the daemon is down.
+# gets hers, and a 4xx waits for another try; [mail] rate holds back what
+# is beyond it; sendmail works as SMTP does.  With a running daemon on the
+# real clock (a program that starts in ten days): a REPLY declining a
+# session, piped into tandemctl ingest-mail, brings the update at SEQUENCE
+# + 1; REFRESH, COUNTER and messages tandem does not answer; 75 when the
+# daemon is down.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dav.sh"
 POSTFIX_DOMAINS="corp.example example.org example.com live.example"
