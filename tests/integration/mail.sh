@@ -11,7 +11,8 @@
 # is beyond it; sendmail works as SMTP does.  With a running daemon on the
 # real clock (a program that starts in ten days): a REPLY declining a
 # session, piped into tandemctl ingest-mail, brings the update at SEQUENCE
-# + 1; REFRESH, COUNTER and messages tandem does not answer; 75 when the
+# + 1; REFRESH; COUNTER (declined, or with counter = reschedule negotiated
+# again); messages tandem does not answer; 75 when the
 # daemon is down.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dav.sh"
@@ -245,7 +246,20 @@ t "a COUNTER is declined: Marc alone gets a DECLINECOUNTER" \
 t "and the session keeps SEQUENCE 1" \
     '[ "$(sql "SELECT sequence FROM session WHERE uid = '\''$uid'\''")" -eq 1 ]'
 
-mail "$tmp/eve.eml" REPLY "ATTENDEE;PARTSTAT=ACCEPTED:mailto:eve@live.example" 1
+# counter = reschedule: the same COUNTER makes the session negotiated again.
+edit "$conf" "s|^attendance .*|&\\
+counter     = reschedule|"
+ctl "$ex" reload
+lena1=$(postfix_messages $LENA | wc -l)
+marc1=$(postfix_messages $MARC | wc -l)
+ingest "$tmp/counter.eml"
+t "with counter = reschedule a COUNTER moves the session within flex: both get SEQUENCE 2" \
+    '[ "$ctl_rc" -eq 0 ] && grep -q "negotiated again" "$ctl_out" &&
+    postfix_wait_mail $MARC $((marc1 + 1)) && postfix_wait_mail $LENA $((lena1 + 1)) &&
+    grep -q "^SEQUENCE:2" "$(postfix_messages $LENA | tail -n 1)" &&
+    [ "$(sql "SELECT sequence FROM session WHERE uid = '\''$uid'\''")" -eq 2 ]'
+
+mail "$tmp/eve.eml" REPLY "ATTENDEE;PARTSTAT=ACCEPTED:mailto:eve@live.example" 2
 ingest "$tmp/eve.eml"
 t "a reply from someone who is not an attendee changes nothing (65)" \
     '[ "$ctl_rc" -eq 65 ] && grep -q "eve@live.example is not an attendee" "$ctl_err"'
@@ -253,7 +267,7 @@ printf 'From: a@live.example\r\nSubject: hello\r\n\r\nJust text.\r\n' >"$tmp/pla
 ingest "$tmp/plain.eml"
 t "a message without a calendar is refused by name (65)" \
     '[ "$ctl_rc" -eq 65 ] && grep -q "no text/calendar part" "$ctl_err"'
-mail "$tmp/publish.eml" PUBLISH "ATTENDEE:mailto:$MARC" 1
+mail "$tmp/publish.eml" PUBLISH "ATTENDEE:mailto:$MARC" 2
 ingest "$tmp/publish.eml"
 t "another METHOD is refused (65)" \
     '[ "$ctl_rc" -eq 65 ] && grep -q "not a REPLY, COUNTER or REFRESH" "$ctl_err"'
