@@ -36,7 +36,8 @@ struct tandem_engine {
 	int				 hooks_running;
 	void				*caldav_batch;	/* caldav jobs in flight */
 	int				 mail_running;	/* an e-mail in flight */
-	int64_t				 mail_down;	/* MTA unreachable: retry then */
+	int64_t				 mail_down;	/* every e-mail waits till then */
+	const char			*mail_down_why;	/* why: not reached, ... */
 	int64_t				 mail_last_ok;	/* UTC, 0: none yet */
 	int64_t				 mail_last_fail;
 	char				 mail_last_error[300];

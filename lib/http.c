@@ -934,6 +934,9 @@ outcome(struct xfer *x, CURLcode cc, long code)
 
 	x->res.status = cc == CURLE_OK || x->smtp ? (int)code : 0;
 	x->res.login_denied = cc == CURLE_LOGIN_DENIED;
+	x->res.tls_failed = cc == CURLE_SSL_CONNECT_ERROR ||
+	    cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_USE_SSL_FAILED ||
+	    cc == CURLE_SSL_CACERT_BADFILE || cc == CURLE_SSL_CERTPROBLEM;
 	x->res.error = 0;
 	x->res.message[0] = '\0';
 	if (x->nomem) {

@@ -43,6 +43,7 @@ struct http_result {
 	char		 message[512];	/* why, when error != 0 or status is not 2xx */
 	int		 attempts;	/* how many times it was sent */
 	int		 login_denied;	/* SMTP: AUTH refused */
+	int		 tls_failed;	/* no TLS: handshake, certificate, STARTTLS */
 };
 
 struct http_request;

@@ -8,8 +8,10 @@
  * sendmail's exit 0); a crash before that sends it again, which the MTA
  * sees as the same Message-ID.  What is worth another try (a 4xx, a refused
  * connection, a timeout, sendmail's EX_TEMPFAIL) waits with the jobs'
- * backoff; what is not (a 5xx, sendmail saying the message or an address is
- * bad) is given up at once, logged, and counted by tandemctl status.
+ * backoff, and so does what is a setting to mend (a login refused or
+ * required, TLS that fails); what is not (a 5xx, sendmail saying the
+ * message or an address is bad) is given up at once, logged, and counted
+ * by tandemctl status.
  *
  * Payload: the envelope as one line of JSON, {"from": ADDRESS, "to":
  * [ADDRESS...]}, then the message (see queue_mail_payload()).  The
@@ -128,11 +130,12 @@ sent(struct mjob *m, const char *how)
 
 /*
  * It did not: permanent (given up now) or not (the jobs' backoff).  When
- * the MTA could not be reached at all, the other e-mails due wait for the
- * same retry instead of each finding that out again.
+ * the cause is not the message's (hold: the MTA not reached, the login or
+ * TLS refused, a [mail] setting), the other e-mails due wait for the same
+ * retry instead of each finding that out again.
  */
 static void
-not_sent(struct mjob *m, int permanent, int unreachable, const char *why)
+not_sent(struct mjob *m, int permanent, const char *hold, const char *why)
 {
 	struct tandem_engine	*e = m->e;
 	int64_t			 retry;
@@ -142,8 +145,10 @@ not_sent(struct mjob *m, int permanent, int unreachable, const char *why)
 	    m->job->key, why);
 	if (!permanent) {
 		retry = jobs_failed_max(e, m->job, why, MAIL_MAX_ATTEMPTS);
-		if (unreachable && retry > e->now)
+		if (hold != NULL && retry > e->now) {
 			e->mail_down = retry;
+			e->mail_down_why = hold;
+		}
 		return;
 	}
 	engine_log(e, TANDEM_LOG_ERR, "SEND", "%s: %s; refused for good, not "
@@ -174,15 +179,20 @@ smtp_done(struct http_request *req, struct http_result *res, void *ud)
 	else if (res->error == 0 && res->status / 100 == 2) {
 		snprintf(how, sizeof(how), "SMTP %d", res->status);
 		sent(m, how);
-	} else if (res->login_denied) {
+	} else if (res->login_denied || res->status == 530 ||
+	    res->status == 538) {
 		/* A setting to mend, not a message to drop: all of them wait. */
 		snprintf(why, sizeof(why), "the MTA refused tandem's login (%s): "
 		    "check [mail] user and password_file", res->message);
-		not_sent(m, 0, 1, why);
+		not_sent(m, 0, "the MTA refused tandem's login", why);
+	} else if (res->tls_failed) {
+		snprintf(why, sizeof(why), "no TLS with the MTA (%s): check "
+		    "[mail] smtp, starttls and ca_file", res->message);
+		not_sent(m, 0, "no TLS with the MTA", why);
 	} else
 		not_sent(m, res->status >= 500 && res->status < 600,
-		    res->status == 0, res->message[0] != '\0' ? res->message :
-		    "the MTA refused it");
+		    res->status == 0 ? "the MTA is not reached" : NULL,
+		    res->message[0] != '\0' ? res->message : "the MTA refused it");
 	mjob_over(m);
 }
 
@@ -246,7 +256,8 @@ sendmail_done(void *ud, const struct hook_result *r)
 			    (long long)r->exit_status, r->output_len > 0 ? ": " : "",
 			    (int)strcspn(r->output, "\n"), r->output);
 		not_sent(m, r->spawned && !r->timed_out && r->term_signal == 0 &&
-		    !sendmail_retry(r->exit_status), !r->spawned, why);
+		    !sendmail_retry(r->exit_status), r->spawned ? NULL :
+		    "sendmail cannot be run", why);
 	}
 	mjob_over(m);
 }
@@ -305,9 +316,9 @@ mta_down(struct tandem_engine *e)
 	log_store(e, store_jobs_postpone(e->store, "imip", e->now, e->mail_down,
 	    &waiting));
 	if (waiting > 0)
-		engine_log(e, TANDEM_LOG_WARNING, "SEND", "the MTA is not reached: "
-		    "%zu more e-mail%s wait %lld s for it", waiting, waiting == 1 ?
-		    "" : "s", (long long)(e->mail_down - e->now));
+		engine_log(e, TANDEM_LOG_WARNING, "SEND", "%s: %zu more e-mail%s "
+		    "wait %lld s", e->mail_down_why, waiting, waiting == 1 ? "" :
+		    "s", (long long)(e->mail_down - e->now));
 	return 1;
 }
 
@@ -358,7 +369,7 @@ start_next(struct tandem_engine *e, jobs_then_fn then)
 	m->job = jobs;
 	m->then = then;
 	if (mjob_parse(m) < 0) {
-		not_sent(m, 1, 0, "damaged payload");
+		not_sent(m, 1, NULL, "damaged payload");
 		mjob_free(m);
 		return -1;	/* the next one */
 	}
@@ -366,8 +377,9 @@ start_next(struct tandem_engine *e, jobs_then_fn then)
 		return -1;	/* the next one */
 	rc = e->cfg->mail_sendmail != NULL ? sendmail_start(m) : smtp_start(m);
 	if (rc < 0) {
-		not_sent(m, 0, 0, tandem_diag_count(e->diag) > 0 ?
-		    tandem_diag_get(e->diag, 0) : tandem_strerror(rc));
+		not_sent(m, 0, "the [mail] settings are refused",
+		    tandem_diag_count(e->diag) > 0 ? tandem_diag_get(e->diag, 0) :
+		    tandem_strerror(rc));
 		mjob_free(m);
 		return -1;
 	}
