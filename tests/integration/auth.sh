@@ -16,7 +16,7 @@
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dav.sh"
-. "$(dirname "$0")/davical-lib.sh"	# its launcher for apache2
+. "$(dirname "$0")/davical-lib.sh"	# its davical_apache
 
 TANDEMD=$top_builddir/daemon/tandemd
 NOW=2027-03-01T00:00Z
@@ -24,7 +24,6 @@ REALM="tandem test"
 PW=lena-digest-pw-4711
 TOKEN=marc-bearer-token-0815
 MODS=/usr/lib/apache2/modules
-APACHE_PID=
 
 # t NAME CONDITION: ok when the shell condition (any && and !) holds.
 t() {
@@ -65,13 +64,9 @@ radicale_restart
 # --- apache2: its config, pid file and logs in $tmp/apache; as root its
 # children run as www-data, who must read the htdigest file.
 a=$tmp/apache
-mkdir -p "$a/run" || exit 1
+mkdir -p "$a/apache-run" || exit 1
 if [ "$(id -u)" -eq 0 ]; then
 	chmod o+x "$tmp" && chmod 755 "$a" || exit 1
-	user_lines="User www-data
-Group www-data"
-else
-	user_lines=
 fi
 "$RADICALE_PYTHON" -c 'import hashlib, sys
 u, realm, pw = sys.argv[1:4]
@@ -79,27 +74,19 @@ print("%s:%s:%s" % (u, realm, hashlib.md5(("%s:%s:%s" % (u, realm, pw)).encode()
     lena "$REALM" "$PW" >"$a/digest.users" 8>&-
 chmod 644 "$a/digest.users"
 
+# apache_config: two free ports, and on stdout this test's part of
+# apache.conf (for davical_apache).
 apache_config() {
-	cat >"$a/apache.conf" <<EOT
-# apache2 for tandem's auth test (tests/integration/auth.sh)
-DefaultRuntimeDir $a/run
-PidFile $a/apache.pid
-Listen 127.0.0.1:$DIGEST_PORT
-Listen 127.0.0.1:$BEARER_PORT
-ServerName 127.0.0.1
-$user_lines
-Timeout 30
-KeepAlive On
-ErrorLog $a/error.log
-LogLevel warn
+	DIGEST_PORT=$(_dav_free_port)
+	BEARER_PORT=$(_dav_free_port)
+	while [ "$DIGEST_PORT" = "$BEARER_PORT" ]; do
+		BEARER_PORT=$(_dav_free_port)
+	done
+	APACHE_PORTS="$DIGEST_PORT $BEARER_PORT"
+	cat <<EOT
+# the auth test (tests/integration/auth.sh)
 LogFormat "%{local}p %u \"%r\" %>s" tandem
 CustomLog $a/access.log tandem
-
-LoadModule mpm_prefork_module $MODS/mod_mpm_prefork.so
-StartServers 2
-MinSpareServers 1
-MaxSpareServers 4
-MaxRequestWorkers 8
 LoadModule authn_core_module $MODS/mod_authn_core.so
 LoadModule authn_file_module $MODS/mod_authn_file.so
 LoadModule auth_digest_module $MODS/mod_auth_digest.so
@@ -137,60 +124,17 @@ LoadModule proxy_http_module $MODS/mod_proxy_http.so
   ProxyPassReverse / http://127.0.0.1:$RADICALE_PORT/
 </VirtualHost>
 EOT
-	chmod 644 "$a/apache.conf"
 }
 
-# apache_wait PID: 0 once both ports answer (any status), 1 if apache2 died.
-apache_wait() {
-	"$RADICALE_PYTHON" -c 'import http.client, sys, time
-pid, ports = int(sys.argv[1]), [int(p) for p in sys.argv[2:]]
-def alive():
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        return False
-deadline = time.monotonic() + 30
-while time.monotonic() < deadline:
-    if not alive():
-        sys.exit(1)
-    try:
-        for p in ports:
-            c = http.client.HTTPConnection("127.0.0.1", p, timeout=5)
-            c.request("OPTIONS", "/")
-            c.getresponse().read()
-            c.close()
-        sys.exit(0)
-    except (OSError, http.client.HTTPException):
-        time.sleep(0.05)
-sys.exit(2)' "$@" 8>&-
-}
-
-touch "$a/error.log"
-APACHE_PORTS=
-try=0
-while [ $try -lt 5 ]; do
-	try=$((try + 1))
-	DIGEST_PORT=$(_dav_free_port)
-	BEARER_PORT=$(_dav_free_port)
-	[ "$DIGEST_PORT" != "$BEARER_PORT" ] || continue
-	apache_config
-	: >"$a/apache.out"
-	(cd "$a" && exec "$RADICALE_PYTHON" -c "$_davical_launcher" SIGTERM - \
-	    /usr/sbin/apache2 -f "$a/apache.conf" -DFOREGROUND) \
-	    <"$tmp/dav.fifo" >>"$a/apache.out" 2>&1 8>&- &
-	APACHE_PID=$!
-	if apache_wait "$APACHE_PID" "$DIGEST_PORT" "$BEARER_PORT"; then
-		APACHE_PORTS=ok
-		break
-	fi
-	_dav_reap "$APACHE_PID"
-	APACHE_PID=
-	# Only a port taken meanwhile is worth another try.
-	grep -q "Address already in use" "$a/apache.out" "$a/error.log" || break
-done
-[ -n "$APACHE_PORTS" ] ||
-    _davical_bail "apache2 did not start" "$a/apache.out" "$a/error.log"
+# Ready once both ports answer, with any status.
+davical_apache "$a" apache_config 'def ready(*ports):
+    for p in ports:
+        c = http.client.HTTPConnection("127.0.0.1", int(p), timeout=5)
+        c.request("OPTIONS", "/")
+        c.getresponse().read()
+        c.close()
+    return True' ||
+    _dav_bail "apache2 did not start" "$a/apache.out" "$a/apache-error.log"
 DIGEST_URL=http://127.0.0.1:$DIGEST_PORT
 BEARER_URL=http://127.0.0.1:$BEARER_PORT
 
@@ -239,7 +183,7 @@ else
 	not_ok "a plan read through Digest and Bearer is the files' plan (exit $ctl_rc)"
 	diag "$ctl_err"
 	diff "$tmp/files.json" "$tmp/auth.json" | head -20 | diag
-	diag "$a/access.log" "$a/error.log"
+	diag "$a/access.log" "$a/apache-error.log"
 fi
 cp "$a/access.log" "$tmp/good.log"
 grep "^$DIGEST_PORT " "$tmp/good.log" >"$tmp/digest.log"

@@ -20,7 +20,10 @@
 # file replaces with lib.sh's plus dav_cleanup, stops them first.  A
 # long-lived process that the test starts itself (tandemd, say) inherits fd 8
 # and would keep the fifo open: start it with 8>&-.  (Linux: /proc is used
-# to tell a live process from a zombie.)
+# to tell a live process from a zombie.)  A server that is not Radicale runs
+# under tests/fixtures/launch.py ($DAV_LAUNCH), which reads the fifo and
+# stops the server, and all it started, when the fifo ends; _dav_wait waits
+# for any server to answer.
 #
 # Paths not starting with / are relative to the user's home: "calendar" is
 # /USER/calendar/.  Helpers talk to ${DAV_URL:-$RADICALE_URL} (set DAV_URL to
@@ -36,6 +39,7 @@
 
 DAV_PY=$top_srcdir/tests/fixtures/dav-put.py
 PROXY_PY=$top_srcdir/tests/fixtures/fault-proxy.py
+DAV_LAUNCH=$top_srcdir/tests/fixtures/launch.py
 dav_out=$tmp/dav.out            # output of the last dav_* helper
 dav_body=$tmp/dav.body          # body of the last dav_request answer
 dav_headers=$tmp/dav.headers    # its headers, one "Name: value" a line
@@ -99,6 +103,28 @@ print(s.getsockname()[1])
 s.close()' 8>&-
 }
 
+# _dav_port_taken FILE OFFSET...: 0 when a FILE, past byte OFFSET (its size
+# before the server started), says that a port was taken meanwhile: the one
+# failure of a start that is worth another try.
+_dav_port_taken() {
+	while [ $# -ge 2 ]; do
+		tail -c +$(($2 + 1)) "$1"
+		shift 2
+	done | grep -q "Address already in use"
+}
+
+# _dav_bail MESSAGE LOG...: Bail out! with the end of each LOG.
+_dav_bail() {
+	echo "Bail out! $1"
+	shift
+	for _l in "$@"; do
+		[ -s "$_l" ] || continue
+		echo "# --- $_l"
+		tail -n 20 "$_l" | diag
+	done
+	exit 1
+}
+
 # Radicale in a python that also exits when its stdin (the fifo) ends, and
 # holds none of the test's descriptors (fd 8 would keep the fifo open).
 # Without fsync (six a PUT; the page cache survives a killed process, only a
@@ -116,36 +142,48 @@ radicale.pathutils.fsync = lambda fd: None
 from radicale.__main__ import run
 run()'
 
-# _dav_wait_ready PID PORT LOG OFFSET: 0 once Radicale (PID) has said in LOG,
-# past byte OFFSET, that it listens, and answers on PORT; 1 if it died first
-# (the port was taken, say); 2 after 10 s.
-_dav_wait_ready() {
-	"$RADICALE_PYTHON" -c 'import http.client, sys, time
-pid, port, log, off = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], int(sys.argv[4])
+# _dav_wait PID SECONDS READY [ARG...]: 0 once a server, PID or under
+# launcher PID, answers: READY is python that defines ready(ARG...), true
+# when it does (an OSError or HTTPException counts as not yet; base64,
+# http.client and socket are imported); 1 if PID died first (the port was
+# taken, say); 2 after SECONDS.
+_dav_wait() {
+	"$RADICALE_PYTHON" -c 'import base64, http.client, socket, sys, time
+pid, secs, args = int(sys.argv[1]), float(sys.argv[2]), sys.argv[4:]
 def alive():
     try:
         with open("/proc/%d/stat" % pid) as f:
             return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
     except OSError:
         return False
-deadline = time.monotonic() + 10
+exec(sys.argv[3])
+deadline = time.monotonic() + secs
 while time.monotonic() < deadline:
     if not alive():
         sys.exit(1)
-    with open(log, "rb") as f:
-        f.seek(off)
-        ready = b"Radicale server ready" in f.read()
-    if ready:
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            c.request("OPTIONS", "/")
-            c.getresponse().read()
-            c.close()
+    try:
+        if ready(*args):
             sys.exit(0 if alive() else 1)
-        except (OSError, http.client.HTTPException):
-            pass
+    except (OSError, http.client.HTTPException):
+        pass
     time.sleep(0.05)
 sys.exit(2)' "$@" 8>&-
+}
+
+# _dav_wait_ready PID PORT LOG OFFSET: 0 once Radicale (PID) has said in LOG,
+# past byte OFFSET, that it listens, and answers on PORT; 1 if it died first
+# (the port was taken, say); 2 after 10 s.
+_dav_wait_ready() {
+	_dav_wait "$1" 10 'def ready(port, log, off):
+    with open(log, "rb") as f:
+        f.seek(int(off))
+        if b"Radicale server ready" not in f.read():
+            return False
+    c = http.client.HTTPConnection("127.0.0.1", int(port), timeout=2)
+    c.request("OPTIONS", "/")
+    c.getresponse().read()
+    c.close()
+    return True' "$2" "$3" "$4"
 }
 
 _dav_config() {
@@ -222,9 +260,7 @@ radicale_start() {
 		fi
 		_dav_reap "$RADICALE_PID"
 		RADICALE_PID=
-		# Only a port taken meanwhile is worth another try.
-		tail -c +$((_off + 1)) "$RADICALE_DIR/radicale.log" |
-		    grep -q "Address already in use" || break
+		_dav_port_taken "$RADICALE_DIR/radicale.log" "$_off" || break
 		[ -n "${_dav_same_port:-}" ] && sleep 0.2
 	done
 	echo "Bail out! radicale did not start (see below)"

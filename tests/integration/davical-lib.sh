@@ -35,13 +35,16 @@
 # made traversable (o+x) for postgres and www-data.
 # The system's PostgreSQL cluster and apache2 service are not touched.
 #
-# Lifetime: as in dav.sh, PostgreSQL and apache2 each run under a small
-# python launcher that reads dav.sh's fifo and stops its server (SIGINT for
-# postgres, a fast shutdown; SIGTERM for apache2) when the fifo ends, that
-# is when the test's shell is gone, even by SIGKILL.  Each server gets its own
-# session: apache2 (prefork) signals its whole process group when it stops,
-# which would otherwise be the test's.  The EXIT trap (replaced here) calls
-# davical_stop, then dav_cleanup.
+# Lifetime: as in dav.sh, PostgreSQL and apache2 each run under
+# tests/fixtures/launch.py, which reads dav.sh's fifo and stops its server
+# (SIGINT for postgres, a fast shutdown; SIGTERM for apache2) when the fifo
+# ends, that is when the test's shell is gone, even by SIGKILL.  Each server
+# gets its own session: apache2 (prefork) signals its whole process group
+# when it stops, which would otherwise be the test's.  The EXIT trap
+# (replaced here) calls davical_stop, then dav_cleanup.
+#
+# davical_apache starts any private apache2 this way, the caller writing
+# its own part of the config (auth.sh uses it for its own apache2).
 #
 # Users are rows in DAViCal's tables (usr + principal), written with psql as
 # the cluster's superuser; passwords are stored in plain text ("**" prefix).
@@ -51,6 +54,8 @@
 # and answer in DIR/apache-error.log.
 
 DAVICAL_PID=            # the launcher of apache2
+APACHE_PID=             # the launcher of the last davical_apache's apache2
+APACHE_PORTS=           # the port(s) it listens on
 DAVICAL_PG_PID=         # the launcher of postgres
 DAVICAL_DIR=
 DAVICAL_ADMIN_PASSWORD=adminpw
@@ -94,55 +99,6 @@ davical_require() {
 	fi
 }
 
-# A server under a launcher that starts it (as USER, or as root for "-"),
-# with a clean environment, and stops it with SIGNAL when its stdin (the
-# fifo) ends or when it gets SIGTERM/SIGINT/SIGHUP itself: up to 4 s, then
-# SIGKILL to its process group.  It exits when the server does.
-#   launcher SIGNAL USER COMMAND...
-_davical_launcher='import os, pwd, signal, subprocess, sys, threading
-os.closerange(3, 1024)
-sig = getattr(signal, sys.argv[1])
-kw = {}
-if sys.argv[2] != "-":
-    pw = pwd.getpwnam(sys.argv[2])
-    kw = dict(user=pw.pw_uid, group=pw.pw_gid, extra_groups=[])
-env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
-child = subprocess.Popen(sys.argv[3:], stdin=subprocess.DEVNULL, env=env,
-                         start_new_session=True, **kw)
-done = threading.Event()
-def watch():
-    try:
-        while os.read(0, 4096):
-            pass
-    except OSError:
-        pass
-    done.set()
-threading.Thread(target=watch, daemon=True).start()
-for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-    signal.signal(s, lambda *a: done.set())
-while child.poll() is None and not done.wait(0.05):
-    pass
-if child.poll() is None:
-    child.send_signal(sig)
-    try:
-        child.wait(4)
-    except subprocess.TimeoutExpired:
-        os.killpg(child.pid, signal.SIGKILL)    # its children too
-        child.wait()
-sys.exit(max(child.returncode, 0) if child.returncode is not None else 1)'
-
-# _davical_bail MESSAGE LOG...: Bail out! with the end of each LOG.
-_davical_bail() {
-	echo "Bail out! $1"
-	shift
-	for _l in "$@"; do
-		[ -s "$_l" ] || continue
-		echo "# --- $_l"
-		tail -n 20 "$_l" | diag
-	done
-	exit 1
-}
-
 # _davical_psql DB [PSQL ARGS...]: psql as the superuser on DB, quiet,
 # stopping at the first error.
 _davical_psql() {
@@ -166,10 +122,10 @@ _davical_pg_start() {
 		    PATH="$DAVICAL_PATH" LANG=C.UTF-8 "$DAVICAL_PG_BIN/initdb" \
 		    -D "$_d/pg" -A trust -U postgres -E UTF8 --locale=C -N) \
 		    >"$_d/initdb.log" 2>&1 8>&- ||
-		    _davical_bail "initdb failed" "$_d/initdb.log"
+		    _dav_bail "initdb failed" "$_d/initdb.log"
 	fi
 	# Throw-away data: no fsync; small, as two clusters may run at once.
-	(cd "$_d" && exec "$RADICALE_PYTHON" -c "$_davical_launcher" SIGINT \
+	(cd "$_d" && exec "$RADICALE_PYTHON" "$DAV_LAUNCH" SIGINT \
 	    postgres "$DAVICAL_PG_BIN/postgres" -D "$_d/pg" -p 5432 \
 	    -k "$_d/run" -c listen_addresses= -c fsync=off \
 	    -c synchronous_commit=off -c full_page_writes=off \
@@ -181,7 +137,7 @@ _davical_pg_start() {
 	until "$DAVICAL_PG_BIN/pg_isready" -q -h "$_d/run" -p 5432 -U postgres \
 	    -d postgres 8>&-; do
 		_dav_alive "$DAVICAL_PG_PID" && [ $_i -lt 600 ] ||
-		    _davical_bail "postgres did not start" "$_d/postgres.log"
+		    _dav_bail "postgres did not start" "$_d/postgres.log"
 		_i=$((_i + 1))
 		sleep 0.05
 	done
@@ -192,17 +148,21 @@ _davical_pg_start() {
 	    LANG=C.UTF-8 PGHOST="$_d/run" PGPORT=5432 PGUSER=postgres \
 	    sh /usr/share/davical/dba/create-database.sh davical \
 	    "$DAVICAL_ADMIN_PASSWORD") >"$_d/create-database.log" 2>&1 8>&- ||
-	    _davical_bail "create-database.sh failed" "$_d/create-database.log"
+	    _dav_bail "create-database.sh failed" "$_d/create-database.log"
 	_n=$(_davical_psql davical -A -t -c \
 	    "SELECT count(*) FROM principal WHERE user_no = 1") || _n=
 	[ "$_n" = 1 ] ||
-	    _davical_bail "create-database.sh made no usable database" \
+	    _dav_bail "create-database.sh made no usable database" \
 	    "$_d/create-database.log" "$_d/postgres.log"
 	: >"$_d/db.created"
 }
 
+# _davical_config: DAViCal's config, a free port (the same one again for
+# davical_restart) in APACHE_PORTS, and on stdout DAViCal's part of
+# apache.conf (for davical_apache).
 _davical_config() {
 	_d=$DAVICAL_DIR
+	APACHE_PORTS=${_davical_same_port:-$(_dav_free_port)}
 	# always.php: include('/etc/davical/'.$_SERVER['SERVER_NAME'].'-conf.php')
 	cat >"$_d/prepend.php" <<EOT
 <?php
@@ -228,26 +188,11 @@ $c->dbg['response'] = 1;
 EOT
 	fi
 	_m=/usr/lib/apache2/modules
-	cat >"$_d/apache.conf" <<EOT
-# apache2 for tandem's DAViCal tests (tests/integration/davical-lib.sh)
-DefaultRuntimeDir $_d/apache-run
-PidFile $_d/apache.pid
-Listen 127.0.0.1:$1
-ServerName 127.0.0.1
-User www-data
-Group www-data
-Timeout 30
-KeepAlive On
-ErrorLog $_d/apache-error.log
-LogLevel warn
+	chmod 644 "$_d/prepend.php" "$_d/davical-conf.php"
+	cat <<EOT
+# DAViCal (tests/integration/davical-lib.sh)
 LogFormat "%h \"%r\" %>s %b %D" tandem
 CustomLog $_d/access.log tandem
-
-LoadModule mpm_prefork_module $_m/mod_mpm_prefork.so
-StartServers 2
-MinSpareServers 1
-MaxSpareServers 4
-MaxRequestWorkers 8
 LoadModule authz_core_module $_m/mod_authz_core.so
 LoadModule mime_module $_m/mod_mime.so
 LoadModule dir_module $_m/mod_dir.so
@@ -276,39 +221,80 @@ php_admin_flag log_errors on
 RewriteEngine On
 RewriteRule ^/\.well-known/(.*)$ /caldav.php/.well-known/\$1 [NC,PT]
 EOT
-	chmod 644 "$_d/prepend.php" "$_d/davical-conf.php" "$_d/apache.conf"
 }
 
-# _davical_wait_ready PID PORT: 0 once apache2 (under launcher PID) answers
-# an OPTIONS on /caldav.php/ by DAViCal's admin the way DAViCal does (200,
-# DAV: calendar-access: the database is behind it); 1 if it died first; 2
-# after 30 s.
-_davical_wait_ready() {
-	"$RADICALE_PYTHON" -c 'import base64, http.client, sys, time
-pid, port = int(sys.argv[1]), int(sys.argv[2])
-auth = "Basic " + base64.b64encode(("admin:" + sys.argv[3]).encode()).decode()
-def alive():
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        return False
-deadline = time.monotonic() + 30
-while time.monotonic() < deadline:
-    if not alive():
-        sys.exit(1)
-    try:
-        c = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        c.request("OPTIONS", "/caldav.php/", headers={"Authorization": auth})
-        r = c.getresponse()
-        r.read()
-        c.close()
-        if r.status == 200 and "calendar-access" in (r.getheader("DAV") or ""):
-            sys.exit(0 if alive() else 1)
-    except (OSError, http.client.HTTPException):
-        pass
-    time.sleep(0.05)
-sys.exit(2)' "$@" "$DAVICAL_ADMIN_PASSWORD" 8>&-
+# _davical_apache_conf DIR: the part of apache.conf that every private
+# apache2 here shares: its state in DIR (runtime dir DIR/apache-run, which
+# must exist, pid file, error log DIR/apache-error.log), a Listen on
+# 127.0.0.1 for each of APACHE_PORTS, its children as www-data when it runs
+# as root, and a small prefork.
+_davical_apache_conf() {
+	cat <<EOT
+# apache2 for tandem's tests (davical_apache, tests/integration/davical-lib.sh)
+DefaultRuntimeDir $1/apache-run
+PidFile $1/apache.pid
+ServerName 127.0.0.1
+Timeout 30
+KeepAlive On
+ErrorLog $1/apache-error.log
+LogLevel warn
+EOT
+	for _p in $APACHE_PORTS; do
+		echo "Listen 127.0.0.1:$_p"
+	done
+	if [ "$(id -u)" -eq 0 ]; then
+		printf 'User www-data\nGroup www-data\n'
+	fi
+	cat <<EOT
+LoadModule mpm_prefork_module /usr/lib/apache2/modules/mod_mpm_prefork.so
+StartServers 2
+MinSpareServers 1
+MaxSpareServers 4
+MaxRequestWorkers 8
+
+EOT
+}
+
+# davical_apache DIR CONFIG READY [ARG...]: apache2 on DIR/apache.conf,
+# started by the caller's user (as root, its children run as www-data)
+# under dav.sh's launcher, which stops it with SIGTERM; its output in
+# DIR/apache.out.  CONFIG is a shell function that picks free ports, sets
+# APACHE_PORTS to them and prints the caller's part of apache.conf (logs,
+# modules, the site), which follows the shared one (_davical_apache_conf).
+# READY defines a python ready(ARG..., PORT...) for _dav_wait, true once
+# apache2 serves (30 s at most).  Tried up to 5 times while apache2 says
+# that a port was taken meanwhile.  Returns 0 with APACHE_PID set (the
+# launcher: _dav_reap it); 1 when apache2 did not start, the logs in DIR
+# saying why.
+davical_apache() {
+	_a=$1
+	_conf=$2
+	_ready=$3
+	shift 3
+	touch "$_a/apache-error.log" "$_a/apache.out"
+	_try=0
+	while [ $_try -lt 5 ]; do
+		_try=$((_try + 1))
+		"$_conf" >"$_a/apache.site" || return 1
+		_davical_apache_conf "$_a" >"$_a/apache.conf"
+		cat "$_a/apache.site" >>"$_a/apache.conf"
+		chmod 644 "$_a/apache.conf"
+		_off=$(wc -c <"$_a/apache-error.log" | tr -d ' ')
+		_off2=$(wc -c <"$_a/apache.out" | tr -d ' ')
+		(cd "$_a" && exec "$RADICALE_PYTHON" "$DAV_LAUNCH" SIGTERM - \
+		    /usr/sbin/apache2 -f "$_a/apache.conf" -DFOREGROUND) \
+		    <"$tmp/dav.fifo" >>"$_a/apache.out" 2>&1 8>&- &
+		APACHE_PID=$!
+		# shellcheck disable=SC2086 # one argument a port
+		_dav_wait "$APACHE_PID" 30 "$_ready" "$@" $APACHE_PORTS &&
+		    return 0
+		_dav_reap "$APACHE_PID"
+		APACHE_PID=
+		_dav_port_taken "$_a/apache-error.log" "$_off" \
+		    "$_a/apache.out" "$_off2" || break
+		sleep 0.2	# for a port that CONFIG takes again
+	done
+	return 1
 }
 
 # davical_start DIR: PostgreSQL and apache2 with DAViCal, all state in DIR
@@ -324,48 +310,37 @@ davical_start() {
 	esac
 	case $DAVICAL_DIR in
 	*[!A-Za-z0-9/._-]*)
-		_davical_bail "davical_start: unusual characters in $DAVICAL_DIR" ;;
+		_dav_bail "davical_start: unusual characters in $DAVICAL_DIR" ;;
 	esac
 	[ ${#DAVICAL_DIR} -le 80 ] ||
-	    _davical_bail "davical_start: $DAVICAL_DIR is too long for a socket"
+	    _dav_bail "davical_start: $DAVICAL_DIR is too long for a socket"
 	_dav_fifo
 	mkdir -p "$DAVICAL_DIR/apache-run" || exit 1
 	# postgres and www-data go through $tmp to DIR.
 	chmod o+x "$tmp" && chmod 755 "$DAVICAL_DIR" || exit 1
 	runuser -u postgres -- test -x "$DAVICAL_DIR" 8>&- ||
-	    _davical_bail "davical_start: user postgres cannot enter $DAVICAL_DIR"
-	touch "$DAVICAL_DIR/apache-error.log" "$DAVICAL_DIR/apache.out"
+	    _dav_bail "davical_start: user postgres cannot enter $DAVICAL_DIR"
 	_davical_pg_start
-	_try=0
-	while [ $_try -lt 5 ]; do
-		_try=$((_try + 1))
-		_port=${_davical_same_port:-$(_dav_free_port)}
-		_davical_config "$_port"
-		_off=$(wc -c <"$DAVICAL_DIR/apache-error.log" | tr -d ' ')
-		_off2=$(wc -c <"$DAVICAL_DIR/apache.out" | tr -d ' ')
-		(cd "$DAVICAL_DIR" && exec "$RADICALE_PYTHON" -c \
-		    "$_davical_launcher" SIGTERM - /usr/sbin/apache2 \
-		    -f "$DAVICAL_DIR/apache.conf" -DFOREGROUND) \
-		    <"$tmp/dav.fifo" >>"$DAVICAL_DIR/apache.out" 2>&1 8>&- &
-		DAVICAL_PID=$!
-		if _davical_wait_ready "$DAVICAL_PID" "$_port"; then
-			DAVICAL_PORT=$_port
-			DAVICAL_URL=http://127.0.0.1:$_port
-			DAVICAL_ROOT=$DAVICAL_URL/caldav.php
-			export DAVICAL_URL DAVICAL_ROOT
-			return 0
-		fi
-		_dav_reap "$DAVICAL_PID"
-		DAVICAL_PID=
-		# Only a port taken meanwhile is worth another try.
-		{
-			tail -c +$((_off + 1)) "$DAVICAL_DIR/apache-error.log"
-			tail -c +$((_off2 + 1)) "$DAVICAL_DIR/apache.out"
-		} | grep -q "Address already in use" || break
-		[ -n "${_davical_same_port:-}" ] && sleep 0.2
-	done
-	_davical_bail "DAViCal did not start (apache2)" "$DAVICAL_DIR/apache.out" \
-	    "$DAVICAL_DIR/apache-error.log" "$DAVICAL_DIR/postgres.log"
+	# Ready when DAViCal answers an OPTIONS on /caldav.php/ by its admin
+	# the way DAViCal does (200, DAV: calendar-access): the database is
+	# behind it.
+	davical_apache "$DAVICAL_DIR" _davical_config 'def ready(pw, port):
+    auth = "Basic " + base64.b64encode(("admin:" + pw).encode()).decode()
+    c = http.client.HTTPConnection("127.0.0.1", int(port), timeout=5)
+    c.request("OPTIONS", "/caldav.php/", headers={"Authorization": auth})
+    r = c.getresponse()
+    r.read()
+    c.close()
+    return r.status == 200 and "calendar-access" in (r.getheader("DAV") or "")' \
+	    "$DAVICAL_ADMIN_PASSWORD" ||
+	    _dav_bail "DAViCal did not start (apache2)" \
+	    "$DAVICAL_DIR/apache.out" "$DAVICAL_DIR/apache-error.log" \
+	    "$DAVICAL_DIR/postgres.log"
+	DAVICAL_PID=$APACHE_PID
+	DAVICAL_PORT=$APACHE_PORTS
+	DAVICAL_URL=http://127.0.0.1:$DAVICAL_PORT
+	DAVICAL_ROOT=$DAVICAL_URL/caldav.php
+	export DAVICAL_URL DAVICAL_ROOT
 }
 
 # davical_stop: stop apache2 and PostgreSQL; data kept in DIR.
@@ -392,7 +367,7 @@ davical_restart() {
 # output (unaligned, tuples only) in $dav_out.  Fatal on error.
 davical_sql() {
 	_davical_psql davical -A -t -c "$1" >"$dav_out" 2>"$tmp/dav.err" ||
-	    _davical_bail "davical_sql: $1" "$tmp/dav.err"
+	    _dav_bail "davical_sql: $1" "$tmp/dav.err"
 }
 
 # davical_user NAME PASSWORD [EMAIL]: a DAViCal user (after davical_start),
@@ -404,7 +379,7 @@ davical_sql() {
 # does not exist yet is lost).
 davical_user() {
 	[ -n "$DAVICAL_PID" ] ||
-	    _davical_bail "davical_user $1: call davical_start first"
+	    _dav_bail "davical_user $1: call davical_start first"
 	printf '%s\n' \
 	    "INSERT INTO usr (username, password, fullname, email, email_ok, active)" \
 	    "  VALUES (:'name', '**' || :'pw', :'name', :'email', current_date, TRUE);" \
@@ -414,7 +389,7 @@ davical_user() {
 	    "  FROM usr WHERE username = :'name';" |
 	    _davical_psql davical -v name="$1" -v pw="$2" \
 	    -v email="${3:-$1@example.com}" >"$tmp/dav.err" 2>&1 ||
-	    _davical_bail "davical_user $1: SQL failed" "$tmp/dav.err"
+	    _dav_bail "davical_user $1: SQL failed" "$tmp/dav.err"
 	_dv_url=${DAV_URL-}
 	DAV_URL=$DAVICAL_ROOT
 	dav_mkcalendar "$1" "$2" calendar
@@ -422,7 +397,7 @@ davical_user() {
 		dav_request "$1" "$2" PROPFIND "$_box/" --header "Depth: 0"
 		if [ "$dav_status" != 207 ]; then
 			DAV_URL=$_dv_url
-			_davical_bail "davical_user $1: PROPFIND $_box/: $dav_status" \
+			_dav_bail "davical_user $1: PROPFIND $_box/: $dav_status" \
 			    "$dav_body"
 		fi
 	done

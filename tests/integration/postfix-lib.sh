@@ -54,8 +54,8 @@
 # caller that is not root: run the sendmail as root).  The postfix user
 # reaches DIR/queue and nobody DIR/mail, so $tmp is made traversable (o+x).
 #
-# Lifetime: as in dav.sh, master(8) runs (in the foreground, -d) under a
-# small python launcher that reads dav.sh's fifo and stops it (SIGTERM:
+# Lifetime: as in dav.sh, master(8) runs (in the foreground, -d) under
+# tests/fixtures/launch.py, which reads dav.sh's fifo and stops it (SIGTERM:
 # master passes it on to its process group and exits) when the fifo ends,
 # that is when the test's shell is gone, even by SIGKILL.  The launcher is
 # a child subreaper: it waits for the last Postfix process (SIGKILL after
@@ -104,65 +104,6 @@ postfix_require() {
 		echo "1..0 # SKIP Postfix: missing$_miss"
 		exit 0
 	fi
-}
-
-# The launcher: runs COMMAND as root in its own session with a clean
-# environment, and when its stdin (the fifo) ends or it gets
-# SIGTERM/SIGINT/SIGHUP, sends COMMAND SIGTERM; then it reaps every process
-# left (it is their subreaper), SIGKILLing them after 4 s.  It exits when
-# they are all gone.
-#   launcher COMMAND...
-_postfix_launcher='import ctypes, os, signal, subprocess, sys, threading, time
-os.closerange(3, 1024)
-ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
-env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
-child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL, env=env,
-                         start_new_session=True)
-done = threading.Event()
-def watch():
-    try:
-        while os.read(0, 4096):
-            pass
-    except OSError:
-        pass
-    done.set()
-threading.Thread(target=watch, daemon=True).start()
-for s in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
-    signal.signal(s, lambda *a: done.set())
-while child.poll() is None and not done.wait(0.05):
-    pass
-if child.poll() is None:
-    child.send_signal(signal.SIGTERM)
-    try:
-        child.wait(4)
-    except subprocess.TimeoutExpired:
-        pass
-deadline = time.monotonic() + 4
-while True:
-    try:
-        pid, _ = os.waitpid(-1, os.WNOHANG)
-    except ChildProcessError:
-        break
-    if pid == 0:
-        if time.monotonic() > deadline:
-            try:
-                os.killpg(child.pid, signal.SIGKILL)
-            except OSError:
-                pass
-            deadline = float("inf")
-        time.sleep(0.02)
-sys.exit(max(child.returncode, 0) if child.returncode is not None else 1)'
-
-# _postfix_bail MESSAGE LOG...: Bail out! with the end of each LOG.
-_postfix_bail() {
-	echo "Bail out! $1"
-	shift
-	for _l in "$@"; do
-		[ -s "$_l" ] || continue
-		echo "# --- $_l"
-		tail -n 20 "$_l" | diag
-	done
-	exit 1
 }
 
 # _postfix_config PORT: DIR/etc/main.cf, master.cf and the access map.
@@ -297,27 +238,12 @@ _postfix_queue_dirs() {
 # (and master, under launcher PID, still runs); 1 if it died first; 2 after
 # 20 s.
 _postfix_wait_ready() {
-	"$RADICALE_PYTHON" -c 'import socket, sys, time
-pid, port = int(sys.argv[1]), int(sys.argv[2])
-def alive():
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            return f.read().rsplit(")", 1)[1].split()[0] not in ("Z", "X")
-    except OSError:
-        return False
-deadline = time.monotonic() + 20
-while time.monotonic() < deadline:
-    if not alive():
-        sys.exit(1)
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
-            if s.makefile("rb").readline().startswith(b"220 "):
-                s.sendall(b"QUIT\r\n")
-                sys.exit(0 if alive() else 1)
-    except OSError:
-        pass
-    time.sleep(0.05)
-sys.exit(2)' "$@" 8>&-
+	_dav_wait "$1" 20 'def ready(port):
+    with socket.create_connection(("127.0.0.1", int(port)), timeout=5) as s:
+        if not s.makefile("rb").readline().startswith(b"220 "):
+            return False
+        s.sendall(b"QUIT\r\n")
+        return True' "$2"
 }
 
 # postfix_start DIR: Postfix with all its state in DIR (kept: a second
@@ -334,10 +260,10 @@ postfix_start() {
 	esac
 	case $POSTFIX_DIR in
 	*[!A-Za-z0-9/._-]*)
-		_postfix_bail "postfix_start: unusual characters in $POSTFIX_DIR" ;;
+		_dav_bail "postfix_start: unusual characters in $POSTFIX_DIR" ;;
 	esac
 	[ ${#POSTFIX_DIR} -le 70 ] ||
-	    _postfix_bail "postfix_start: $POSTFIX_DIR is too long for sockets"
+	    _dav_bail "postfix_start: $POSTFIX_DIR is too long for sockets"
 	_dav_fifo
 	_d=$POSTFIX_DIR
 	mkdir -p "$_d/etc" "$_d/queue" "$_d/data" "$_d/mail" || exit 1
@@ -354,12 +280,11 @@ postfix_start() {
 		_port=${_postfix_same_port:-$(_dav_free_port)}
 		_postfix_config "$_port"
 		[ -d "$_d/queue/maildrop" ] || _postfix_queue_dirs ||
-		    _postfix_bail "postfix_start: cannot make $_d/queue"
+		    _dav_bail "postfix_start: cannot make $_d/queue"
 		_off=$(wc -c <"$_d/maillog" | tr -d ' ')
 		_off2=$(wc -c <"$_d/master.out" | tr -d ' ')
-		(cd "$_d" && exec "$RADICALE_PYTHON" -c "$_postfix_launcher" \
-		    /usr/lib/postfix/sbin/master \
-		    -c "$_d/etc" -d) \
+		(cd "$_d" && exec "$RADICALE_PYTHON" "$DAV_LAUNCH" SIGTERM - \
+		    /usr/lib/postfix/sbin/master -c "$_d/etc" -d) \
 		    <"$tmp/dav.fifo" >>"$_d/master.out" 2>&1 8>&- &
 		POSTFIX_PID=$!
 		if _postfix_wait_ready "$POSTFIX_PID" "$_port"; then
@@ -371,14 +296,11 @@ postfix_start() {
 		fi
 		_dav_reap "$POSTFIX_PID"
 		POSTFIX_PID=
-		# Only a port taken meanwhile is worth another try.
-		{
-			tail -c +$((_off + 1)) "$_d/maillog"
-			tail -c +$((_off2 + 1)) "$_d/master.out"
-		} | grep -q "Address already in use" || break
+		_dav_port_taken "$_d/maillog" "$_off" "$_d/master.out" "$_off2" ||
+		    break
 		[ -n "${_postfix_same_port:-}" ] && sleep 0.2
 	done
-	_postfix_bail "Postfix did not start" "$_d/master.out" "$_d/maillog"
+	_dav_bail "Postfix did not start" "$_d/master.out" "$_d/maillog"
 }
 
 # postfix_stop: stop master(8) and every Postfix process (the port is closed

@@ -196,13 +196,15 @@ fi
 
 # --- stop, mail queued while stopped, restart -------------------------------
 
+master_pid=$(tr -d ' ' <"$POSTFIX_DIR/queue/pid/master.pid")
+# Only this instance's master: other tests may run Postfix at the same time.
 if command -v ss >/dev/null; then
-	ss -Hltnp | grep '"master"' | awk '{ print $4 }' >"$tmp/listen"
+	ss -Hltnp | grep "\"master\",pid=$master_pid," | awk '{ print $4 }' \
+	    >"$tmp/listen"
 	check "master listens on 127.0.0.1:$POSTFIX_PORT only" \
 	    [ "$(cat "$tmp/listen")" = "127.0.0.1:$POSTFIX_PORT" ]
 fi
 
-master_pid=$(tr -d ' ' <"$POSTFIX_DIR/queue/pid/master.pid")
 old_url=$POSTFIX_URL
 t2=$(now_ms)
 postfix_stop
