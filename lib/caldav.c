@@ -438,6 +438,23 @@ coll_add(struct caldav_cal *cal, const char *url)
 	return 0;
 }
 
+static int	replace(char **slot, const char *v);
+
+/*
+ * A new collection's ctag, sync token and reports from the PROPFIND that
+ * found it (the same properties J_TOKEN asks for): 0 or TANDEM_ENOMEM.
+ */
+static int
+coll_props(struct caldav_coll *c, const struct dav_response *r)
+{
+	if (replace(&c->ctag, r->prop[DAV_P_GETCTAG]) < 0 ||
+	    replace(&c->token, r->prop[DAV_P_SYNC_TOKEN]) < 0)
+		return TANDEM_ENOMEM;
+	c->reports = r->reports;
+	c->fresh = 1;
+	return 0;
+}
+
 /*
  * What a server that does not speak WebDAV answers a PROPFIND with: the
  * resource itself, or a refusal of the method.
@@ -473,7 +490,8 @@ on_probe(struct job *j, struct http_result *res)
 	home = r != NULL ? r->prop[DAV_P_CALENDAR_HOME_SET] : NULL;
 	colls_clear(j->cal);
 	if (r != NULL && (r->type & DAV_T_CALENDAR)) {
-		if (coll_add(j->cal, j->cal->url) < 0)
+		if (coll_add(j->cal, j->cal->url) < 0 ||
+		    coll_props(&j->cal->colls[j->cal->ncolls - 1], r) < 0)
 			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
 		else {
 			j->cal->kind = CALDAV_DAV;
@@ -509,7 +527,8 @@ on_list(struct job *j, struct http_result *res)
 		    (r->comps != 0 && !(r->comps & DAV_C_VEVENT)))
 			continue;
 		url = caldav_resolve(j->home, r->href);
-		if (url == NULL || coll_add(j->cal, url) < 0)
+		if (url == NULL || coll_add(j->cal, url) < 0 ||
+		    coll_props(&j->cal->colls[j->cal->ncolls - 1], r) < 0)
 			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
 		free(url);
 	}
@@ -775,6 +794,10 @@ next_for(struct job *j)
 {
 	struct caldav_coll	*c = &j->cal->colls[j->coll];
 
+	if (c->to == 0 && c->fresh) {
+		c->fresh = 0;
+		return J_QUERY;	/* the tokens came with the probe or listing */
+	}
 	if (c->to == 0 || j->from < c->from || j->to > c->to)
 		return J_TOKEN;
 	if (c->token != NULL && (c->reports & DAV_R_SYNC_COLLECTION))

@@ -51,6 +51,9 @@ struct caldav_coll {
 	char			*token;
 	unsigned		 reports;	/* DAV_R_* the server says it has */
 	int64_t			 from, to;	/* covered; to == 0: nothing yet */
+	int			 fresh;		/* ctag, token and reports just
+						   read (probe or listing): the
+						   first query needs no PROPFIND */
 	struct caldav_obj	*v;
 	size_t			 n, cap;
 };

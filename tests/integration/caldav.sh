@@ -76,6 +76,12 @@ else
 	not_ok "a principal URL leads to its calendars through calendar-home-set"
 	diag "$PROXY_LOG"
 fi
+# Lena's URL is her calendar: its probe's PROPFIND already gives the sync
+# token and ctag, so a first read is that PROPFIND and one calendar-query.
+# (The free/busy probe then asks the principal; a 401 may come first.)
+t_first=$(grep -c "^PROPFIND${T}/lena/calendar/${T}207" "$PROXY_LOG")
+check "a first read of a calendar URL needs one PROPFIND, not two ($t_first)" \
+    [ "$t_first" -eq 1 ]
 
 # --- A running daemon: its sessions start tomorrow, so every calendar is
 # read at each pass.  A pass is asked for with tandemctl reload and is over
