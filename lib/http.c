@@ -38,6 +38,7 @@ enum xstate { X_NEW, X_QUEUED, X_RUNNING, X_WAITING, X_DONE };
 struct host {
 	char	*key;		/* scheme://authority, lower-case */
 	int	 active;
+	int	 queued;	/* requests waiting for a connection */
 	long	 auth;		/* CURLAUTH_* learnt from the server; 0: ask */
 };
 
@@ -171,6 +172,10 @@ xfer_set_state(struct xfer *x, enum xstate s)
 		list_del(from, x);
 	if (to != NULL)
 		list_add(to, x);
+	if (x->state == X_QUEUED)
+		x->h->hosts[x->host].queued--;
+	if (s == X_QUEUED)
+		x->h->hosts[x->host].queued++;
 	x->state = s;
 }
 
@@ -787,13 +792,30 @@ start(struct xfer *x)
 	}
 }
 
-/* Start what the connection limits allow, oldest first. */
+/* Has a host a request waiting and a connection free? */
+static int
+startable(const struct http *h)
+{
+	size_t	i;
+
+	for (i = 0; i < h->nhosts; i++)
+		if (h->hosts[i].queued > 0 && h->hosts[i].active < h->o.connections)
+			return 1;
+	return 0;
+}
+
+/*
+ * Start what the connection limits allow, oldest first.  The queue is
+ * walked only while something can start: with a thousand requests waiting
+ * for one busy host, a socket event no longer looks at each of them.
+ */
 static void
 pump(struct http *h)
 {
 	struct xfer	*x, *next;
 
-	for (x = h->queued.head; x != NULL && !h->closing; x = next) {
+	for (x = h->queued.head; x != NULL && !h->closing && startable(h);
+	    x = next) {
 		next = x->next;
 		if (h->hosts[x->host].active < h->o.connections)
 			start(x);
