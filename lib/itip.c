@@ -165,20 +165,25 @@ attendee(const struct itip_person *who, enum itip_method m)
 	return p;
 }
 
+/* A VEVENT with the session's UID, SEQUENCE and DTSTAMP. */
 static icalcomponent *
-event(const struct itip_session *s, enum itip_method m)
+stamped(const struct itip_session *s)
 {
 	icalcomponent	*ev = icalcomponent_new_vevent();
-	icalproperty	*p;
-	int		 i;
 
 	icalcomponent_add_property(ev, icalproperty_new_uid(s->uid));
 	icalcomponent_add_property(ev, icalproperty_new_sequence(s->sequence));
 	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc(s->dtstamp)));
-	icalcomponent_add_property(ev, zoned(icalproperty_new_dtstart(
-	    wall(s->start, s->tz)), s->tz));
-	icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(
-	    wall(s->end, s->tz)), s->tz));
+	return ev;
+}
+
+/* ORGANIZER and the two ATTENDEEs. */
+static void
+people(icalcomponent *ev, const struct itip_session *s, enum itip_method m)
+{
+	icalproperty	*p;
+	int		 i;
+
 	if (s->organizer != NULL)
 		icalcomponent_add_property(ev, itip_organizer(s->organizer,
 		    s->organizer_cn));
@@ -187,6 +192,18 @@ event(const struct itip_session *s, enum itip_method m)
 		if (p != NULL)
 			icalcomponent_add_property(ev, p);
 	}
+}
+
+static icalcomponent *
+event(const struct itip_session *s, enum itip_method m)
+{
+	icalcomponent	*ev = stamped(s);
+
+	icalcomponent_add_property(ev, zoned(icalproperty_new_dtstart(
+	    wall(s->start, s->tz)), s->tz));
+	icalcomponent_add_property(ev, zoned(icalproperty_new_dtend(
+	    wall(s->end, s->tz)), s->tz));
+	people(ev, s, m);
 	icalcomponent_add_property(ev, icalproperty_new_summary(s->summary));
 	if (s->description != NULL)
 		icalcomponent_add_property(ev,
@@ -241,21 +258,9 @@ restrictions(icalcomponent *vcal, const char *uid, struct tandem_diag *diag)
 static icalcomponent *
 declinecounter(const struct itip_session *s)
 {
-	icalcomponent	*ev = icalcomponent_new_vevent();
-	icalproperty	*p;
-	int		 i;
+	icalcomponent	*ev = stamped(s);
 
-	icalcomponent_add_property(ev, icalproperty_new_uid(s->uid));
-	icalcomponent_add_property(ev, icalproperty_new_sequence(s->sequence));
-	icalcomponent_add_property(ev, icalproperty_new_dtstamp(utc(s->dtstamp)));
-	if (s->organizer != NULL)
-		icalcomponent_add_property(ev, itip_organizer(s->organizer,
-		    s->organizer_cn));
-	for (i = 0; i < 2; i++) {
-		p = attendee(&s->who[i], ITIP_DECLINECOUNTER);
-		if (p != NULL)
-			icalcomponent_add_property(ev, p);
-	}
+	people(ev, s, ITIP_DECLINECOUNTER);
 	return ev;
 }
 
