@@ -689,8 +689,10 @@ store_jobs_newer(struct store *s, const char *kind, const char *uid,
 	size_t		 n;
 	int		 rc;
 
-	rc = prepare(s, "SELECT COUNT(*) FROM job WHERE kind = ?1 AND "
-	    "substr(key, 1, length(?2) + 1) = ?2 || '.' AND "
+	/* "<uid>." <= key < "<uid>/": a range on the key's index (+kind
+	 * keeps SQLite from scanning the kind index instead), no scan. */
+	rc = prepare(s, "SELECT COUNT(*) FROM job WHERE key >= ?2 || '.' AND "
+	    "key < ?2 || '/' AND +kind = ?1 AND "
 	    "CAST(substr(key, length(?2) + 2) AS INTEGER) > ?3", &st);
 	if (rc < 0)
 		return rc;

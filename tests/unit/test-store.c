@@ -198,6 +198,26 @@ TEST(a_job_is_queued_once_per_key_and_done_once)
 	cleanup();
 }
 
+/* An e-mail is overtaken by a later message of its session, not another's. */
+TEST(a_later_message_of_the_same_session_is_found)
+{
+	struct store	*s;
+
+	fresh();
+	s = open_ok();
+	ASSERT_EQ(store_job_add(s, "imip", "u-1@x.0.lena@x", "m", 100), 1);
+	ASSERT_EQ(store_job_add(s, "imip", "u-1@xy.7.lena@x", "m", 100), 1);
+	ASSERT_EQ(store_job_add(s, "imip", "refresh:u-1@x.3.lena@x.99", "m", 100), 1);
+	ASSERT_EQ(store_jobs_newer(s, "imip", "u-1@x", 0), 0);
+	ASSERT_EQ(store_job_add(s, "imip", "u-1@x.10.marc@x", "m", 101), 1);
+	ASSERT_EQ(store_jobs_newer(s, "imip", "u-1@x", 0), 1);
+	ASSERT_EQ(store_jobs_newer(s, "imip", "u-1@x", 9), 1);
+	ASSERT_EQ(store_jobs_newer(s, "imip", "u-1@x", 10), 0);
+	ASSERT_EQ(store_jobs_newer(s, "outbox", "u-1@x", 0), 0);
+	store_close(s);
+	cleanup();
+}
+
 TEST(a_failed_job_waits_for_its_retry_time)
 {
 	struct store		*s;
@@ -312,6 +332,7 @@ TT_MAIN(
 	CASE(a_new_store_has_the_schema_and_keeps_sessions_across_opens),
 	CASE(rows_are_listed_by_pair_and_requests_and_check_ins_land_once),
 	CASE(a_job_is_queued_once_per_key_and_done_once),
+	CASE(a_later_message_of_the_same_session_is_found),
 	CASE(a_failed_job_waits_for_its_retry_time),
 	CASE(a_kill_9_keeps_what_was_committed_and_nothing_else),
 	CASE(a_store_from_a_newer_tandem_is_refused),
