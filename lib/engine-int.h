@@ -35,7 +35,6 @@ struct tandem_engine {
 	int				 again;		/* a pass was asked for meanwhile */
 	int				 hooks_running;
 	void				*caldav_batch;	/* caldav jobs in flight */
-	int				 mail_running;	/* an e-mail in flight */
 	int64_t				 mail_down;	/* every e-mail waits till then */
 	const char			*mail_down_why;	/* why: not reached, ... */
 	int64_t				 mail_last_ok;	/* UTC, 0: none yet */

@@ -162,7 +162,6 @@ mjob_over(struct mjob *m)
 	struct tandem_engine	*e = m->e;
 	jobs_then_fn		 then = m->then;
 
-	e->mail_running = 0;
 	mjob_free(m);
 	next_mail(e, then);
 }
@@ -383,7 +382,6 @@ start_next(struct tandem_engine *e, jobs_then_fn then)
 		mjob_free(m);
 		return -1;
 	}
-	e->mail_running = 1;
 	return 1;
 }
 
