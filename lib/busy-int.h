@@ -86,6 +86,7 @@ struct busy_zone {
 	const char	*name;		/* borrowed from the parsed tree */
 	icaltimezone	*tz;		/* NULL: unknown or unusable */
 	icalcomponent	*vcal;		/* where it was unknown */
+	int		 warned;	/* unknown: said once */
 };
 
 /* The state of one busy_from_ical() call. */
@@ -94,6 +95,7 @@ struct busy_ctx {
 	struct tandem_diag	*diag;
 	struct busy_set		*out;
 	icalcomponent		*vcal;	/* the VCALENDAR being read */
+	const char		*uid;	/* of the component being read */
 	icaltimezone		*utc;
 	icaltimezone		*floating;
 	struct busy_zone	*zones;	/* every TZID met, resolved once */

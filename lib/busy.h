@@ -43,6 +43,7 @@ struct busy_stats {
 	int64_t	parse_ns;	/* iCalendar text to components (libical) */
 	int64_t	expand_ns;	/* components to intervals (recurrence too) */
 	size_t	bytes;
+	size_t	damaged;	/* components reported and skipped */
 };
 
 struct busy_req {

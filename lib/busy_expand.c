@@ -31,6 +31,7 @@
 #include "busy-int.h"
 #include "itip.h"
 #include "tzconv.h"
+#include "tzwin.h"
 
 #define BAD		1	/* a damaged component; why in ctx */
 #define MAX_INSTANCES	100000	/* per series, against runaway rules */
@@ -66,7 +67,8 @@ static int report(struct busy_ctx *x, const struct busy_comp *k,
     const char *why);
 static int emit(struct busy_set *s, int64_t start, int64_t end, int kind,
     int64_t from, int64_t to);
-static int zone_get(struct busy_ctx *x, const char *name, icaltimezone **tz);
+static int zone_get(struct busy_ctx *x, const char *name,
+    struct busy_zone **out);
 static int when_read(struct busy_ctx *x, icalproperty *p,
     struct icaltimetype t, struct busy_when *w);
 static int read_comp(struct busy_ctx *x, icalcomponent *c,
@@ -93,6 +95,8 @@ report(struct busy_ctx *x, const struct busy_comp *k, const char *why)
 {
 	int	rc;
 
+	if (x->req->stats != NULL)
+		x->req->stats->damaged++;
 	if (k->uid != NULL)
 		rc = diag_add(x->diag, x->req->source, 0, "UID %.200s: %s",
 		    k->uid, why);
@@ -243,12 +247,14 @@ embedded(icalcomponent *vcal, const char *name)
 /*
  * The zone a TZID names, once per call: libical's builtin zone for an IANA
  * name (or libical's own "/freeassociation.sourceforge.net/" form), else the
- * VTIMEZONE embedded in the calendar.  *tz is NULL when neither knows it.
- * A name unknown in one VCALENDAR is looked for again in the next one: in
- * a CalDAV answer, each object carries its own VTIMEZONEs.
+ * VTIMEZONE embedded in the calendar, whatever its name, else the IANA zone
+ * of a Windows name (Outlook's "W. Europe Standard Time", often written
+ * without a VTIMEZONE).  *tz is NULL when none knows it.  A name unknown in
+ * one VCALENDAR is looked for again in the next one: in a CalDAV answer,
+ * each object carries its own VTIMEZONEs.
  */
 static int
-zone_get(struct busy_ctx *x, const char *name, icaltimezone **tz)
+zone_get(struct busy_ctx *x, const char *name, struct busy_zone **out)
 {
 	struct busy_zone	*z;
 	size_t			 i;
@@ -262,7 +268,7 @@ zone_get(struct busy_ctx *x, const char *name, icaltimezone **tz)
 			z->tz = embedded(x->vcal, name);
 			z->vcal = x->vcal;
 		}
-		*tz = z->tz;
+		*out = z;
 		return 0;
 	}
 	rc = util_grow((void **)&x->zones, &x->zcap, x->nzones,
@@ -270,6 +276,7 @@ zone_get(struct busy_ctx *x, const char *name, icaltimezone **tz)
 	if (rc < 0)
 		return rc;
 	z = &x->zones[x->nzones++];
+	memset(z, 0, sizeof(*z));
 	z->name = name;
 	z->vcal = x->vcal;
 	z->tz = icaltimezone_get_builtin_timezone(name);
@@ -277,9 +284,34 @@ zone_get(struct busy_ctx *x, const char *name, icaltimezone **tz)
 		z->tz = icaltimezone_get_builtin_timezone_from_tzid(name);
 	if (z->tz == NULL)
 		z->tz = embedded(x->vcal, name);
+	if (z->tz == NULL)
+		z->tz = tzwin_zone(name);
 	icalerror_clear_errno();
-	*tz = z->tz;
+	*out = z;
 	return 0;
+}
+
+/*
+ * A TZID that nobody knows: the time is read on the calendar owner's wall
+ * clock, which is right far more often than any other guess, and said once
+ * per name.  Skipping the event would leave its owner free at a time they
+ * are busy.
+ */
+static int
+zone_unknown(struct busy_ctx *x, struct busy_zone *z, const char *pname)
+{
+	const char	*own;
+
+	if (z->warned)
+		return 0;
+	z->warned = 1;
+	own = x->floating == x->utc ? "UTC" :
+	    icaltimezone_get_location(x->floating);
+	return diag_add(x->diag, x->req->source, 0, "%s%.200s%sunknown TZID "
+	    "\"%.60s\" in %s: read in %s, the calendar owner's zone",
+	    x->uid != NULL ? "UID " : "", x->uid != NULL ? x->uid : "",
+	    x->uid != NULL ? ": " : "", z->name, pname,
+	    own != NULL ? own : "the owner's zone");
 }
 
 static int
@@ -298,9 +330,10 @@ static int
 when_read(struct busy_ctx *x, icalproperty *p, struct icaltimetype t,
     struct busy_when *w)
 {
-	const char	*pname, *name;
-	icalparameter	*tzid;
-	int		 rc;
+	struct busy_zone	*z;
+	const char		*pname, *name;
+	icalparameter		*tzid;
+	int			 rc;
 
 	pname = icalproperty_kind_to_string(icalproperty_isa(p));
 	if (!valid(t))
@@ -319,12 +352,12 @@ when_read(struct busy_ctx *x, icalproperty *p, struct icaltimetype t,
 			name = icalparameter_get_tzid(tzid);
 			if (name == NULL)
 				name = "";
-			rc = zone_get(x, name, &w->tz);
+			rc = zone_get(x, name, &z);
+			if (rc == 0 && z->tz == NULL)
+				rc = zone_unknown(x, z, pname);
 			if (rc < 0)
 				return rc;
-			if (w->tz == NULL)
-				return fail(x, "unknown TZID \"%.60s\" in %s",
-				    name, pname);
+			w->tz = z->tz != NULL ? z->tz : x->floating;
 			w->t.zone = w->tz;
 		}
 	}
@@ -410,6 +443,23 @@ read_rdate(struct busy_ctx *x, struct busy_comp *k, icalproperty *p)
 	return rc;
 }
 
+
+/*
+ * Outlook's busy status: FREE, TENTATIVE, BUSY, OOF (out of office),
+ * WORKINGELSEWHERE.  Only FREE frees a time; what is not known blocks it.
+ */
+enum { MS_NONE, MS_FREE, MS_TENTATIVE, MS_BUSY };
+
+static int
+ms_status(const char *v)
+{
+	if (strcasecmp(v, "FREE") == 0)
+		return MS_FREE;
+	if (strcasecmp(v, "TENTATIVE") == 0)
+		return MS_TENTATIVE;
+	return MS_BUSY;
+}
+
 /* The properties of c into k; BAD (reason in x->why) if it is damaged. */
 static int
 read_comp(struct busy_ctx *x, icalcomponent *c, enum busy_what what,
@@ -420,13 +470,15 @@ read_comp(struct busy_ctx *x, icalcomponent *c, enum busy_what what,
 	struct busy_when	 w;
 	const char		*xn, *xv;
 	int			 rc = 0, status = 0, transp = 0, part = 0;
-	int			 ms = 0, bt, owner_seen = 0;
+	int			 ms = MS_NONE, ims = MS_NONE, bt;
+	int			 owner_seen = 0;
 
 	memset(k, 0, sizeof(*k));
 	k->c = c;
 	k->what = what;
 	k->ord = ++x->nth[what];
 	k->uid = icalcomponent_get_uid(c);
+	x->uid = k->uid;
 	k->prio = 10;
 	k->kind = what == BUSY_W_AVAILABILITY ? BUSY_UNAVAILABLE : BUSY_BUSY;
 	for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY);
@@ -515,8 +567,10 @@ read_comp(struct busy_ctx *x, icalcomponent *c, enum busy_what what,
 				rc = fail(x, "truncated: the text ends inside it");
 			else if (xn != NULL && xv != NULL &&
 			    strcasecmp(xn, "X-MICROSOFT-CDO-BUSYSTATUS") == 0)
-				ms = strcasecmp(xv, "FREE") == 0 ? 1 :
-				    strcasecmp(xv, "TENTATIVE") == 0 ? 2 : 0;
+				ms = ms_status(xv);
+			else if (xn != NULL && xv != NULL &&
+			    strcasecmp(xn, "X-MICROSOFT-CDO-INTENDEDSTATUS") == 0)
+				ims = ms_status(xv);
 			break;
 		default:
 			break;
@@ -545,16 +599,22 @@ read_comp(struct busy_ctx *x, icalcomponent *c, enum busy_what what,
 	sort(&k->exday);
 	if (what == BUSY_W_AVAILABILITY)
 		return 0;
-	/* Outlook writes X-MICROSOFT-CDO-BUSYSTATUS where others use STATUS. */
+	/*
+	 * Outlook writes X-MICROSOFT-CDO-BUSYSTATUS where others use STATUS;
+	 * an invitation not yet answered may carry only the organizer's
+	 * INTENDEDSTATUS.
+	 */
+	if (ms == MS_NONE)
+		ms = ims;
 	if (x->req->all_events)
 		transp = ms = 0;
 	if (transp == ICAL_TRANSP_TRANSPARENT ||
 	    transp == ICAL_TRANSP_TRANSPARENTNOCONFLICT ||
 	    status == ICAL_STATUS_CANCELLED || part == ICAL_PARTSTAT_DECLINED ||
-	    ms == 1)
+	    ms == MS_FREE)
 		k->kind = BUSY_FREE;
 	else if (status == ICAL_STATUS_TENTATIVE ||
-	    part == ICAL_PARTSTAT_TENTATIVE || ms == 2)
+	    part == ICAL_PARTSTAT_TENTATIVE || ms == MS_TENTATIVE)
 		k->kind = BUSY_TENTATIVE;
 	return 0;
 }
@@ -878,6 +938,7 @@ busy_expand_freebusy(struct busy_ctx *x, icalcomponent *c)
 	id.what = BUSY_W_FREEBUSY;
 	id.ord = ++x->nth[BUSY_W_FREEBUSY];
 	id.uid = icalcomponent_get_uid(c);
+	x->uid = id.uid;
 	for (p = icalcomponent_get_first_property(c, ICAL_ANY_PROPERTY);
 	    p != NULL && rc >= 0;
 	    p = icalcomponent_get_next_property(c, ICAL_ANY_PROPERTY)) {

@@ -378,10 +378,12 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 	struct busy_set	 set = { NULL, 0, 0 };
 	struct watch_set watch = { NULL, 0, 0 };
 	struct busy_req	 r;
+	size_t		 damaged;
 	int		 rc;
 
 	busy_req_for(c, e, from, to, &r);
 	r.watch = &watch;
+	damaged = c->bs.damaged;
 	if (e->fb_ok)
 		rc = busy_copy(&e->fb, &set);
 	else if (e->dav.kind == CALDAV_DAV)
@@ -405,6 +407,7 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 	watch_set_free(&e->watch);
 	e->watch = watch;
 	e->longest = longest(&set);
+	e->damaged = c->bs.damaged - damaged;
 	e->ok = 1;
 	e->from = from;
 	e->to = to;
@@ -433,6 +436,7 @@ read_all(struct tandem_calendars *c, int64_t from, int64_t to,
 			rc = expand(c, e, from, to, diag);
 		c->st.failed += !e->ok;
 		c->st.intervals += e->ok ? e->busy.n : 0;
+		c->st.damaged += e->ok ? e->damaged : 0;
 	}
 	return rc;
 }

@@ -32,6 +32,7 @@ struct tandem_calendars_stats {
 	double	fetch;		/* reading files and feeds */
 	double	parse;		/* iCalendar text to components */
 	double	expand;		/* components to busy intervals */
+	size_t	damaged;	/* events that could not be read: reported, skipped */
 };
 
 TANDEM_EXTERN int tandem_calendars_new(struct tandem_calendars **out);

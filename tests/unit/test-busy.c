@@ -303,7 +303,11 @@ TEST(tzid_builtin_preferred_to_embedded)
 
 TEST(tzid_unknown_in_one_calendar_known_in_the_next)
 {
-	/* CalDAV objects each carry their own VTIMEZONE, or forget to. */
+	/*
+	 * CalDAV objects each carry their own VTIMEZONE, or forget to: the
+	 * one without is read on the owner's clock (Berlin, +01:00), said
+	 * once, and the next one's VTIMEZONE is still found.
+	 */
 	static const char text[] =
 	    CAL(EV("nozone", "DTSTART;TZID=Tandem/Plus0530:20270310T090000\n"
 	    "DURATION:PT1H\n"))
@@ -315,6 +319,7 @@ TEST(tzid_unknown_in_one_calendar_known_in_the_next)
 	struct busy_set		 set = { NULL, 0, 0 };
 	struct tandem_diag	*d = tandem_diag_new();
 	const struct busy want[] = {
+		{ utc(2027, 3, 10, 8, 0), utc(2027, 3, 10, 9, 0), B },
 		{ utc(2027, 3, 11, 3, 30), utc(2027, 3, 11, 4, 30), B },
 	};
 
@@ -322,9 +327,94 @@ TEST(tzid_unknown_in_one_calendar_known_in_the_next)
 	ASSERT_SET(&set, want);
 	ASSERT_EQ(tandem_diag_count(d), 1);
 	ASSERT_CONTAINS(all_diag(d),
-	    "cal.ics: UID nozone: unknown TZID \"Tandem/Plus0530\" in DTSTART");
+	    "cal.ics: UID nozone: unknown TZID \"Tandem/Plus0530\" in DTSTART: "
+	    "read in Europe/Berlin, the calendar owner's zone");
 	busy_set_free(&set);
 	tandem_diag_free(d);
+}
+
+TEST(tzid_unknown_is_read_in_the_owners_zone_never_skipped)
+{
+	/* The owner is in New York: 10:00 there is 15:00Z; said once. */
+	static const char text[] = CAL(
+	    EV("mars1", "DTSTART;TZID=Mars/Olympus_Mons:20270301T100000\n"
+	    "DTEND;TZID=Mars/Olympus_Mons:20270301T110000\n")
+	    EV("mars2", "DTSTART;TZID=Mars/Olympus_Mons:20270302T100000\n"
+	    "DURATION:PT1H\n"));
+	struct busy_set		 set = { NULL, 0, 0 };
+	struct tandem_diag	*d = tandem_diag_new();
+	const struct busy want[] = {
+		{ utc(2027, 3, 1, 15, 0), utc(2027, 3, 1, 16, 0), B },
+		{ utc(2027, 3, 2, 15, 0), utc(2027, 3, 2, 16, 0), B },
+	};
+
+	ASSERT_EQ(scan_in(text, "America/New_York", Y2027, Y2028, &set, d), 0);
+	ASSERT_SET(&set, want);
+	ASSERT_EQ(tandem_diag_count(d), 1);
+	ASSERT_CONTAINS(all_diag(d), "cal.ics: UID mars1: unknown TZID "
+	    "\"Mars/Olympus_Mons\" in DTSTART: read in America/New_York");
+	busy_set_free(&set);
+	tandem_diag_free(d);
+}
+
+/*
+ * Outlook's zone names without a VTIMEZONE, quoted and not, on both sides
+ * of the US (14 March, 7 November 2027) and EU (28 March, 31 October)
+ * changes: in the weeks between, Pacific is 8 hours behind Berlin, not 9.
+ */
+TEST(windows_zone_names_without_vtimezone)
+{
+	static const char text[] = CAL(
+	    EV("pst1", "DTSTART;TZID=\"Pacific Standard Time\":20270316T090000\n"
+	    "DURATION:PT1H\n")
+	    EV("cet1", "DTSTART;TZID=W. Europe Standard Time:20270316T090000\n"
+	    "DTEND;TZID=W. Europe Standard Time:20270316T100000\n")
+	    EV("cet2", "DTSTART;TZID=\"W. Europe Standard Time\":20270330T090000\n"
+	    "DURATION:PT1H\n")
+	    EV("ist", "DTSTART;TZID=India Standard Time:20270316T090000\n"
+	    "DURATION:PT30M\n")
+	    EV("pst2", "DTSTART;TZID=Pacific Standard Time:20271102T090000\n"
+	    "DURATION:PT1H\n")
+	    EV("cet3", "DTSTART;TZID=W. Europe Standard Time:20271102T090000\n"
+	    "DURATION:PT1H\n"));
+	struct busy_set		 set = { NULL, 0, 0 };
+	struct tandem_diag	*d = tandem_diag_new();
+	const struct busy want[] = {
+		{ utc(2027, 3, 16, 3, 30), utc(2027, 3, 16, 4, 0), B },
+		{ utc(2027, 3, 16, 8, 0), utc(2027, 3, 16, 9, 0), B },
+		{ utc(2027, 3, 16, 16, 0), utc(2027, 3, 16, 17, 0), B },
+		{ utc(2027, 3, 30, 7, 0), utc(2027, 3, 30, 8, 0), B },
+		{ utc(2027, 11, 2, 8, 0), utc(2027, 11, 2, 9, 0), B },
+		{ utc(2027, 11, 2, 16, 0), utc(2027, 11, 2, 17, 0), B },
+	};
+
+	ASSERT_EQ(scan_in(text, "UTC", Y2027, Y2028, &set, d), 0);
+	ASSERT_SET(&set, want);
+	ASSERT_EQ(tandem_diag_count(d), 0);
+	busy_set_free(&set);
+	tandem_diag_free(d);
+}
+
+TEST(embedded_vtimezone_of_a_windows_name_is_honoured)
+{
+	/*
+	 * The file's own VTIMEZONE wins over CLDR's zone for the name: here
+	 * one that says +03:00 all year, which CLDR's Berlin never is.
+	 */
+	static const char text[] = CAL(
+	    "BEGIN:VTIMEZONE\nTZID:W. Europe Standard Time\nBEGIN:STANDARD\n"
+	    "DTSTART:16010101T000000\nTZOFFSETFROM:+0300\nTZOFFSETTO:+0300\n"
+	    "END:STANDARD\nEND:VTIMEZONE\n"
+	    EV("own", "DTSTART;TZID=\"W. Europe Standard Time\":20270316T090000\n"
+	    "DURATION:PT1H\n"));
+	struct busy_set		 set = { NULL, 0, 0 };
+	const struct busy want[] = {
+		{ utc(2027, 3, 16, 6, 0), utc(2027, 3, 16, 7, 0), B },
+	};
+
+	ASSERT_EQ(scan(text, Y2027, Y2028, &set, NULL), 0);
+	ASSERT_SET(&set, want);
+	busy_set_free(&set);
 }
 
 TEST(utc_end_for_zoned_start)
@@ -895,6 +985,45 @@ TEST(tentative_by_status_or_owner)
 	busy_set_free(&set);
 }
 
+TEST(outlook_busy_status)
+{
+	/*
+	 * X-MICROSOFT-CDO-BUSYSTATUS as TRANSP and STATUS: FREE frees, TENTATIVE
+	 * is tentative, BUSY, OOF and a value not known block.  INTENDEDSTATUS
+	 * (the organizer's, on an invitation) counts only without BUSYSTATUS.
+	 */
+	static const char text[] = CAL(
+	    EV("free", AT_10 "X-MICROSOFT-CDO-BUSYSTATUS:FREE\n")
+	    EV("tent", "DTSTART:20270302T100000Z\nDURATION:PT1H\n"
+	    "X-MICROSOFT-CDO-BUSYSTATUS:TENTATIVE\n")
+	    EV("busy", "DTSTART:20270303T100000Z\nDURATION:PT1H\n"
+	    "X-MICROSOFT-CDO-BUSYSTATUS:BUSY\n")
+	    EV("oof", "DTSTART:20270304T100000Z\nDURATION:PT1H\n"
+	    "X-MICROSOFT-CDO-BUSYSTATUS:OOF\n")
+	    EV("else", "DTSTART:20270305T100000Z\nDURATION:PT1H\n"
+	    "X-MICROSOFT-CDO-BUSYSTATUS:WORKINGELSEWHERE\n")
+	    EV("ifree", "DTSTART:20270308T100000Z\nDURATION:PT1H\n"
+	    "X-MICROSOFT-CDO-INTENDEDSTATUS:FREE\n")
+	    EV("itent", "DTSTART:20270309T100000Z\nDURATION:PT1H\n"
+	    "X-MICROSOFT-CDO-INTENDEDSTATUS:TENTATIVE\n")
+	    EV("both", "DTSTART:20270310T100000Z\nDURATION:PT1H\n"
+	    "X-MICROSOFT-CDO-INTENDEDSTATUS:FREE\n"
+	    "X-MICROSOFT-CDO-BUSYSTATUS:BUSY\n"));
+	struct busy_set	set = { NULL, 0, 0 };
+	const struct busy want[] = {
+		{ utc(2027, 3, 2, 10, 0), utc(2027, 3, 2, 11, 0), T },
+		{ utc(2027, 3, 3, 10, 0), utc(2027, 3, 3, 11, 0), B },
+		{ utc(2027, 3, 4, 10, 0), utc(2027, 3, 4, 11, 0), B },
+		{ utc(2027, 3, 5, 10, 0), utc(2027, 3, 5, 11, 0), B },
+		{ utc(2027, 3, 9, 10, 0), utc(2027, 3, 9, 11, 0), T },
+		{ utc(2027, 3, 10, 10, 0), utc(2027, 3, 10, 11, 0), B },
+	};
+
+	ASSERT_EQ(scan(text, Y2027, Y2028, &set, NULL), 0);
+	ASSERT_SET(&set, want);
+	busy_set_free(&set);
+}
+
 TEST(needs_action_stays_busy)
 {
 	static const char text[] = CAL(EV("na1",
@@ -1307,6 +1436,7 @@ TEST(damaged_components_are_reported_and_skipped)
 	struct busy_set		 set = { NULL, 0, 0 };
 	struct tandem_diag	*d = tandem_diag_new();
 	const struct busy want[] = {
+		{ utc(2027, 3, 1, 9, 0), utc(2027, 3, 1, 10, 0), B },	/* badtz */
 		{ utc(2027, 3, 5, 10, 0), utc(2027, 3, 5, 11, 0), B },
 	};
 	const char		*all;
@@ -1320,7 +1450,7 @@ TEST(damaged_components_are_reported_and_skipped)
 	ASSERT_CONTAINS(all, "cal.ics: UID baddate: unreadable DTSTART\n");
 	ASSERT_CONTAINS(all, "cal.ics: UID garbage: unreadable DTSTART: garbage\n");
 	ASSERT_CONTAINS(all, "cal.ics: UID badrule: unreadable RRULE: FREQ=FOO\n");
-	ASSERT_CONTAINS(all, "cal.ics: UID badtz: unknown TZID \"Mars/Olympus_Mons\" in DTSTART\n");
+	ASSERT_CONTAINS(all, "cal.ics: UID badtz: unknown TZID \"Mars/Olympus_Mons\" in DTSTART: read in Europe/Berlin");
 	ASSERT_CONTAINS(all, "cal.ics: UID badex: unreadable EXDATE: nonsense\n");
 	ASSERT_CONTAINS(all, "cal.ics: event 9: no DTSTART\n");
 	busy_set_free(&set);
@@ -1419,11 +1549,16 @@ TEST(hostile_vtimezone_is_refused)
 	struct busy_set		 set = { NULL, 0, 0 };
 	struct tandem_diag	*d = tandem_diag_new();
 
+	/* Refused, so read on the owner's clock (Berlin, +01:00), said once. */
+	const struct busy want[] = {
+		{ utc(2027, 3, 1, 9, 0), utc(2027, 3, 1, 10, 0), B },
+		{ utc(2027, 3, 2, 9, 0), utc(2027, 3, 2, 10, 0), B },
+	};
+
 	ASSERT_EQ(scan(text, Y2027, Y2028, &set, d), 0);
-	ASSERT_NONE(&set);
-	ASSERT_EQ(tandem_diag_count(d), 2);
+	ASSERT_SET(&set, want);
+	ASSERT_EQ(tandem_diag_count(d), 1);
 	ASSERT_CONTAINS(all_diag(d), "UID evil: unknown TZID \"Evil/Zone\"");
-	ASSERT_CONTAINS(all_diag(d), "UID evil2: unknown TZID \"Evil/Zone\"");
 	busy_set_free(&set);
 	tandem_diag_free(d);
 }
@@ -1500,6 +1635,9 @@ TT_MAIN(
 	CASE(tzid_embedded_vtimezone),
 	CASE(tzid_builtin_preferred_to_embedded),
 	CASE(tzid_unknown_in_one_calendar_known_in_the_next),
+	CASE(tzid_unknown_is_read_in_the_owners_zone_never_skipped),
+	CASE(windows_zone_names_without_vtimezone),
+	CASE(embedded_vtimezone_of_a_windows_name_is_honoured),
 	CASE(utc_end_for_zoned_start),
 	CASE(spring_gap_and_autumn_repeat),
 	CASE(rrule_count_interval),
@@ -1532,6 +1670,7 @@ TT_MAIN(
 	CASE(declined_by_owner_is_free),
 	CASE(tentative_by_status_or_owner),
 	CASE(needs_action_stays_busy),
+	CASE(outlook_busy_status),
 	CASE(vfreebusy_periods_and_types),
 	CASE(bad_freebusy_period_is_reported_others_count),
 	CASE(availability_outside_available_is_unavailable),
