@@ -13,16 +13,6 @@ sock=$d/state/tandemd.sock
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 
-# until_ok COMMAND...: run COMMAND until it succeeds, for at most 15 s.
-until_ok() {
-	_i=0
-	while ! "$@"; do
-		_i=$((_i + 1))
-		[ $_i -gt 300 ] && return 1
-		sleep 0.05
-	done
-}
-
 # expect DESC RC FILE TEXT...: the last ctl exited RC and FILE (its
 # $ctl_out or $ctl_err) holds every TEXT.
 expect() {
@@ -41,11 +31,18 @@ answers() {
 	"$TANDEMCTL" -c "$conf" status >/dev/null 2>&1
 }
 
-# start: tandemd in the foreground, logging to $tmp/log; wait until it answers.
+# up: tandemd answers, or it is gone (no use waiting).
+up() {
+	answers || gone "$pid"
+}
+
+# start: tandemd in the foreground, logging to $tmp/log; wait until it
+# answers (60 s at most).
+: >"$tmp/log"
 start() {
 	"$TANDEMD" -d -c "$conf" 2>>"$tmp/log" &
 	pid=$!
-	until_ok answers
+	wait_for 60 up && answers
 }
 
 # --- a pass on a fixed clock first, so that the store holds sessions -------
@@ -99,7 +96,7 @@ ctl "$d" sessions "$big" marc.dubois@corp.example
 expect "a request over 64 KiB is refused" 64 "$ctl_err" \
     "tandemctl: request: longer than 65536 bytes"
 
-timeout 10 "$TANDEMD" -d -c "$conf" 2>"$tmp/second"
+timeout 60 "$TANDEMD" -d -c "$conf" 2>"$tmp/second"
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 124 ] &&
     has "$tmp/second" "another tandemd is running on $sock" && answers; then

@@ -149,16 +149,18 @@ runno=0
 start() {
 	runno=$((runno + 1))
 	echo "$runno" >"$rec/run.new" && mv "$rec/run.new" "$rec/run"
-	"$TANDEMD" -c "$conf" --once --now "$1" >/dev/null 2>"$tmp/log.$runno" &
+	: >"$tmp/log.$runno"	# there even when the kill lands before tandemd opens it
+	"$TANDEMD" -c "$conf" --once --now "$1" >/dev/null 2>>"$tmp/log.$runno" &
 	pid=$!
 }
 
 # Kill what a killed tandemd leaves behind, as systemd would: hooks (each
 # is the leader of its own process group) and forked children that have
-# not yet executed theirs.  Sets reaped to 1 when there was any.  Bounded.
+# not yet executed theirs.  Sets reaped to 1 when there was any.  Bounded
+# (30 s by the clock: each try runs pgrep and pkill, slow on a loaded machine).
 reap() {
 	reaped=0
-	_i=0
+	_end=$(($(date +%s) + 30))
 	while pgrep -f "$hook_re|$conf_re" >/dev/null; do
 		reaped=1
 		for _p in $(pgrep -f "$hook_re"); do
@@ -166,8 +168,7 @@ reap() {
 			kill -9 "$_p" 2>/dev/null
 		done
 		pkill -9 -f "$conf_re"
-		_i=$((_i + 1))
-		if [ $_i -gt 300 ]; then
+		if [ "$(date +%s)" -gt "$_end" ]; then
 			echo "# processes left after a kill:"
 			pgrep -a -f "$hook_re|$conf_re" | sed 's/^/#   /'
 			return 1

@@ -1,7 +1,7 @@
 #!/bin/sh
 # tandemd: configuration test, one pass, and the service's reload and stop.
+. "$(dirname "$0")/lib.sh"	# $tmp, wait_for; its ok and check are replaced below
 bin="$top_builddir/daemon"
-tmp=$(mktemp -d)
 pid=""
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 cp -R "$top_srcdir/conf/example" "$tmp/ex"
@@ -10,14 +10,9 @@ n=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 nok() { n=$((n + 1)); echo "not ok $n - $1"; }
 check() { if eval "$2"; then ok "$1"; else nok "$1"; fi; }
-# Wait (bounded) until the log shows a line matching $1.
+# Wait (60 s at most) until the log shows a line matching $1.
 wait_log() {
-	i=0
-	while ! grep -q "$1" "$tmp/log" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 300 ] && return 1
-		sleep 0.05
-	done
+	wait_for 60 grep -q "$1" "$tmp/log"
 }
 
 echo "1..10"
@@ -34,7 +29,8 @@ check "-n names file:line" 'grep -q "bad.conf:[0-9]*: cadence: cannot read the c
 check "--once summarises the program" \
 	'grep -q "program reverse-2027: 3 pairs, 54 sessions, next 2027-03-15T10:00:00+01:00" "$tmp/once"'
 
-"$bin/tandemd" -d -c "$conf" 2>"$tmp/log" &
+: >"$tmp/log"
+"$bin/tandemd" -d -c "$conf" 2>>"$tmp/log" &
 pid=$!
 check "service starts" 'wait_log "started with"'
 
@@ -43,7 +39,7 @@ printf 'bogus = 1\n' >>"$conf"
 kill -HUP "$pid"
 check "a bad reload is rejected with file:line" \
 	'wait_log "reload failed; keeping" && grep -q "tandem.conf:[0-9]*: unknown key \"bogus\"" "$tmp/log"'
-check "the service is still running" 'kill -0 "$pid"'
+check "the service is still running" 'alive "$pid"'
 
 cp "$tmp/good.conf" "$conf"
 kill -HUP "$pid"

@@ -73,23 +73,14 @@ _dav_fifo() {
 
 # _dav_alive PID: PID is a process that is neither gone nor a zombie.
 _dav_alive() {
-	_st=
-	read -r _st 2>/dev/null <"/proc/$1/stat" || return 1
-	_st=${_st##*) }
-	case $_st in
-	Z* | X*) return 1 ;;
-	esac
-	return 0
+	alive "$1"
 }
 
-# _dav_reap PID: SIGTERM, up to 5 s to go, then SIGKILL; reaped.
+# _dav_reap PID: SIGTERM, up to 30 s to go (launch.py gives its server 4 s,
+# then kills and reaps what is left), then SIGKILL; reaped.
 _dav_reap() {
 	kill -TERM "$1" 2>/dev/null
-	_i=0
-	while _dav_alive "$1" && [ $_i -lt 100 ]; do
-		_i=$((_i + 1))
-		sleep 0.05
-	done
+	wait_for 30 gone "$1"
 	_dav_alive "$1" && kill -KILL "$1" 2>/dev/null
 	wait "$1" 2>/dev/null
 	return 0
@@ -172,9 +163,9 @@ sys.exit(2)' "$@" 8>&-
 
 # _dav_wait_ready PID PORT LOG OFFSET: 0 once Radicale (PID) has said in LOG,
 # past byte OFFSET, that it listens, and answers on PORT; 1 if it died first
-# (the port was taken, say); 2 after 10 s.
+# (the port was taken, say); 2 after 60 s.
 _dav_wait_ready() {
-	_dav_wait "$1" 10 'def ready(port, log, off):
+	_dav_wait "$1" 60 'def ready(port, log, off):
     with open(log, "rb") as f:
         f.seek(int(off))
         if b"Radicale server ready" not in f.read():
@@ -187,6 +178,12 @@ _dav_wait_ready() {
 }
 
 _dav_config() {
+	if [ -n "${RADICALE_RIGHTS:-}" ]; then
+		_rights="type = from_file
+file = $RADICALE_RIGHTS"
+	else
+		_rights="type = owner_only"
+	fi
 	cat >"$1/config" <<EOT
 [server]
 hosts = 127.0.0.1:$2
@@ -205,7 +202,7 @@ delay = 0
 realm = tandem test
 
 [rights]
-type = owner_only
+$_rights
 
 [storage]
 type = multifilesystem
@@ -229,9 +226,12 @@ radicale_user() {
 # radicale_start DIR: Radicale with its config (DIR/config), users
 # (DIR/users), data (DIR/collections) and log (DIR/radicale.log) in DIR, on
 # 127.0.0.1 at a free port, tried up to 5 times.  Returns once it answers
-# (10 s at most).  Sets RADICALE_URL, RADICALE_PORT, RADICALE_DIR and
+# (60 s at most).  Sets RADICALE_URL, RADICALE_PORT, RADICALE_DIR and
 # RADICALE_PID.  Authentication is htpasswd (plain, no delay on failure);
-# rights are owner_only (a user reads and writes /USER/... only).
+# rights are owner_only (a user reads and writes /USER/... only), or with
+# RADICALE_RIGHTS set to a file, Radicale's from_file rights from it
+# (sections of user, collection and permissions; see Radicale's
+# documentation).
 radicale_start() {
 	RADICALE_DIR=$1
 	_dav_fifo
@@ -268,7 +268,7 @@ radicale_start() {
 	exit 1
 }
 
-# radicale_stop: stop Radicale (SIGTERM, SIGKILL after 5 s); data kept.
+# radicale_stop: stop Radicale (SIGTERM, SIGKILL after 30 s); data kept.
 radicale_stop() {
 	[ -n "$RADICALE_PID" ] || return 0
 	_dav_reap "$RADICALE_PID"
@@ -355,51 +355,62 @@ dav_request() {
 	    --headers-out "$dav_headers" 2>"$tmp/dav.err" 8>&-)
 }
 
-# proxy_start [UPSTREAM]: the fault proxy in front of UPSTREAM (default
-# $RADICALE_URL).  Sets PROXY_URL and PROXY_PID; its mode file is
-# $PROXY_MODE_FILE (mode pass), its log $PROXY_LOG: "method path status
-# mode" a line.
-proxy_start() {
-	_dav_fifo
-	PROXY_LOG=$tmp/proxy.log
-	PROXY_MODE_FILE=$tmp/proxy.mode
-	: >"$PROXY_LOG"
-	rm -f "$tmp/proxy.port"
-	proxy_mode pass
-	"$RADICALE_PYTHON" "$PROXY_PY" --upstream "${1:-$RADICALE_URL}" \
-	    --port-file "$tmp/proxy.port" --log "$PROXY_LOG" \
-	    --mode-file "$PROXY_MODE_FILE" \
-	    <"$tmp/dav.fifo" 2>"$tmp/proxy.err" 8>&- &
-	PROXY_PID=$!
-	_i=0
-	while [ ! -s "$tmp/proxy.port" ] && [ $_i -lt 500 ] &&
-	    _dav_alive "$PROXY_PID"; do
-		_i=$((_i + 1))
-		sleep 0.02
-	done
-	if [ ! -s "$tmp/proxy.port" ]; then
-		echo "Bail out! fault-proxy did not start"
-		diag "$tmp/proxy.err"
-		exit 1
-	fi
-	PROXY_URL=http://127.0.0.1:$(cat "$tmp/proxy.port")
+# _dav_port_or_dead FILE PID: a server's port file is written (atomically),
+# or the server is gone and will never write it.
+_dav_port_or_dead() {
+	[ -s "$1" ] || ! _dav_alive "$2"
 }
 
-# proxy_mode MODE: what the proxy does from the next request on (see
+# proxy_start [UPSTREAM [NAME]]: the fault proxy in front of UPSTREAM
+# (default $RADICALE_URL).  Sets PROXY_URL and PROXY_PID; its mode file is
+# $PROXY_MODE_FILE (mode pass), its log $PROXY_LOG: "method path status
+# mode" a line, and with PROXY_LOG_EXTRA=yes "body=N auth=yes|no depth=D"
+# at the end of each (fault-proxy.py --log-extra).  A second proxy (another
+# origin) needs a NAME other than the default "proxy": its files are
+# $tmp/NAME.*; PROXY_* then describe it, so keep the first one's first.
+proxy_start() {
+	_dav_fifo
+	_pn=${2:-proxy}
+	PROXY_LOG=$tmp/$_pn.log
+	PROXY_MODE_FILE=$tmp/$_pn.mode
+	: >"$PROXY_LOG"
+	rm -f "$tmp/$_pn.port"
+	proxy_mode pass
+	"$RADICALE_PYTHON" "$PROXY_PY" --upstream "${1:-$RADICALE_URL}" \
+	    --port-file "$tmp/$_pn.port" --log "$PROXY_LOG" \
+	    --mode-file "$PROXY_MODE_FILE" \
+	    ${PROXY_LOG_EXTRA:+--log-extra} \
+	    <"$tmp/dav.fifo" 2>"$tmp/$_pn.err" 8>&- &
+	PROXY_PID=$!
+	_dav_proxies="${_dav_proxies:-} $PROXY_PID"
+	wait_for 60 _dav_port_or_dead "$tmp/$_pn.port" "$PROXY_PID"
+	if [ ! -s "$tmp/$_pn.port" ]; then
+		echo "Bail out! fault-proxy did not start"
+		diag "$tmp/$_pn.err"
+		exit 1
+	fi
+	PROXY_URL=http://127.0.0.1:$(cat "$tmp/$_pn.port")
+}
+
+# proxy_mode MODE...: what the proxy does from the next request on (see
 # tests/fixtures/fault-proxy.py): pass, 500, html, html207, html207-xml,
-# timeout, big, 503-retry-after:N, down.
+# timeout, big, 503-retry-after:N, down, redirect:FROM:TO, ...; several
+# MODEs are written one a line.
 proxy_mode() {
-	printf '%s\n' "$1" >"$PROXY_MODE_FILE.tmp" &&
+	printf '%s\n' "$@" >"$PROXY_MODE_FILE.tmp" &&
 	    mv "$PROXY_MODE_FILE.tmp" "$PROXY_MODE_FILE"
 }
 
+# proxy_stop: stop every proxy started.
 proxy_stop() {
-	[ -n "$PROXY_PID" ] || return 0
-	_dav_reap "$PROXY_PID"
+	for _pp in ${_dav_proxies:-}; do
+		_dav_reap "$_pp"
+	done
+	_dav_proxies=
 	PROXY_PID=
 }
 
-# dav_cleanup: stop the proxy and Radicale (the EXIT trap calls it).
+# dav_cleanup: stop the proxies and Radicale (the EXIT trap calls it).
 dav_cleanup() {
 	proxy_stop
 	radicale_stop

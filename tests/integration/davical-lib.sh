@@ -52,6 +52,17 @@
 # DAVICAL_ADMIN_PASSWORD is the password of DAViCal's "admin" (adminpw).
 # Set DAVICAL_DEBUG=1 before davical_start to have DAViCal log every request
 # and answer in DIR/apache-error.log.
+# Set DAVICAL_REQUEST_LOG=1 before davical_start to have each request that
+# reaches DAViCal's PHP logged, once DAViCal has its answer and before the
+# client gets any of it, as one tab-separated line of DIR/requests.log
+# (made empty by davical_start):
+#     method path user depth status what
+# user the Basic login ("-" without one), depth the Depth header ("-"),
+# status the HTTP status DAViCal answered, and what the request asked: for
+# a body with ATTENDEE lines (a VFREEBUSY POST to an outbox) their values,
+# comma-separated ("mailto:m1@example.com"), else the local name of the XML
+# body's root element (calendar-query, sync-collection, free-busy-query,
+# calendar-multiget, propfind), else "-".  Passwords are never logged.
 
 DAVICAL_PID=            # the launcher of apache2
 APACHE_PID=             # the launcher of the last davical_apache's apache2
@@ -185,6 +196,36 @@ EOT
 $c->dbg['ALL'] = 1;
 $c->dbg['request'] = 1;
 $c->dbg['response'] = 1;
+EOT
+	fi
+	if [ -n "${DAVICAL_REQUEST_LOG:-}" ]; then
+		: >"$_d/requests.log"
+		chown www-data: "$_d/requests.log" 2>/dev/null
+		printf '$_tandem_log = %s;\n' "'$_d/requests.log'" >>"$_d/prepend.php"
+		cat >>"$_d/prepend.php" <<'EOT'
+// DAVICAL_REQUEST_LOG (tests/integration/davical-lib.sh): one line a
+// request, written by an output handler when DAViCal first flushes its
+// answer (it calls ob_flush() itself) or at the end: before the client can
+// have any of it, so that a test that got its answer finds the line.
+ob_start(function ($buf, $phase) use ($_tandem_log) {
+    static $done = false;
+    if ($done)
+        return $buf;
+    $done = true;
+    $b = str_replace("\r\n", "\n", (string) @file_get_contents('php://input'));
+    $b = preg_replace("/\n[ \t]/", '', $b);
+    $what = '-';
+    if (preg_match_all('/^ATTENDEE[^:\n]*:(.*)$/mi', $b, $m))
+        $what = implode(',', array_map('trim', $m[1]));
+    elseif (preg_match('/^\s*(?:<\?xml[^>]*\?>\s*)?<(?:[\w.-]+:)?([\w.-]+)/', $b, $m))
+        $what = $m[1];
+    $f = function ($k) { return isset($_SERVER[$k]) && $_SERVER[$k] !== '' ?
+        preg_replace('/[\t\n\r]/', ' ', $_SERVER[$k]) : '-'; };
+    @file_put_contents($_tandem_log, sprintf("%s\t%s\t%s\t%s\t%s\t%s\n",
+        $f('REQUEST_METHOD'), $f('REQUEST_URI'), $f('PHP_AUTH_USER'),
+        $f('HTTP_DEPTH'), http_response_code(), $what), FILE_APPEND | LOCK_EX);
+    return $buf;
+});
 EOT
 	fi
 	_m=/usr/lib/apache2/modules

@@ -50,6 +50,43 @@ check() {
 	fi
 }
 
+# wait_for SECONDS COMMAND...: run COMMAND until it succeeds, every 50 ms,
+# for SECONDS at most by the clock (not a count of tries: on a loaded
+# machine one try can take long).  0 once COMMAND succeeds; 1 when the time
+# is up, with a "# wait_for: ..." line naming COMMAND.  A COMMAND that reads
+# a file another process writes must wait for the file, not give up at a
+# first failed read: make the file before starting that process.
+wait_for() {
+	_wf_secs=$1
+	_wf_end=$(($(date +%s) + $1))
+	shift
+	until "$@"; do
+		if [ "$(date +%s)" -gt "$_wf_end" ]; then
+			echo "# wait_for: still false after $_wf_secs s: $*"
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# alive PID: PID is a process that is neither gone nor a zombie (kill -0
+# succeeds on a zombie, and an orphan's zombie may wait a while for its
+# reaper).  Linux: /proc.
+alive() {
+	_st=
+	read -r _st 2>/dev/null <"/proc/$1/stat" || return 1
+	_st=${_st##*) }
+	case $_st in
+	Z* | X*) return 1 ;;
+	esac
+	return 0
+}
+
+# gone PID: PID is not alive.
+gone() {
+	! alive "$1"
+}
+
 done_testing() {
 	echo "1..$tap_count"
 	[ "$tap_failed" -eq 0 ]

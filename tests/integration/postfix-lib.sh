@@ -72,7 +72,7 @@ POSTFIX_SENDMAIL=
 POSTFIX_LOG=
 : "${POSTFIX_DOMAINS:=example.org example.com corp.example elsewhere.example}"
 : "${POSTFIX_MAIL_USER:=nobody}"
-: "${POSTFIX_WAIT:=20}"
+: "${POSTFIX_WAIT:=60}"
 POSTFIX_PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 trap 'postfix_stop
@@ -236,9 +236,9 @@ _postfix_queue_dirs() {
 
 # _postfix_wait_ready PID PORT: 0 once smtpd answers on PORT with a 220
 # (and master, under launcher PID, still runs); 1 if it died first; 2 after
-# 20 s.
+# 60 s.
 _postfix_wait_ready() {
-	_dav_wait "$1" 20 'def ready(port):
+	_dav_wait "$1" 60 'def ready(port):
     with socket.create_connection(("127.0.0.1", int(port)), timeout=5) as s:
         if not s.makefile("rb").readline().startswith(b"220 "):
             return False
@@ -343,7 +343,7 @@ postfix_count() {
 }
 
 # postfix_wait_mail ADDRESS N: wait until ADDRESS's Maildir holds N
-# messages (new/ + cur/), polling, $POSTFIX_WAIT (20) s at most.  Returns 0
+# messages (new/ + cur/), polling, $POSTFIX_WAIT (60) s at most.  Returns 0
 # when it holds exactly N; 1, with "# ..." lines saying why and the end of
 # the log, when it holds fewer after the deadline or more at any time.
 postfix_wait_mail() {

@@ -159,11 +159,9 @@ proxy_mode timeout
 dav_request marc marcpw PROPFIND /marc/calendar/ --header "Depth: 0"
 echo "$dav_status" >"$tmp/hung") 8>&- &
 hung=$!
-i=0
-while ! grep -q "	timeout	timeout$" "$PROXY_LOG" && [ $i -lt 250 ]; do
-	i=$((i + 1))
-	sleep 0.02
-done
+# Until the proxy has the request (a python to start first): set back to
+# pass before, it would be answered.
+wait_for 60 grep -q "	timeout	timeout$" "$PROXY_LOG"
 proxy_mode pass
 dav_request marc marcpw PROPFIND /marc/calendar/ --header "Depth: 0"
 wait $hung
@@ -173,7 +171,7 @@ else
 	not_ok "timeout: no answer, other requests still served: $dav_status $(cat "$tmp/hung" 2>/dev/null)"
 fi
 
-if kill -0 "$PROXY_PID" && kill -0 "$RADICALE_PID"; then
+if alive "$PROXY_PID" && alive "$RADICALE_PID"; then
 	ok "the proxy and radicale are still running"
 else
 	not_ok "the proxy and radicale are still running"

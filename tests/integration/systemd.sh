@@ -34,30 +34,26 @@ python3 "$tmp/listen.py" "$tmp/notify.sock" "$tmp/notes" &
 lpid=$!
 srv=""
 trap 'kill $lpid $srv 2>/dev/null; rm -rf "$tmp"' EXIT
-# wait_for FILE REGEX [N]: bounded wait for N (default 1) matching lines.
-wait_for() {
-	i=0
-	while [ "$(grep -c "$2" "$1" 2>/dev/null)" -lt "${3:-1}" ]; do
-		i=$((i + 1))
-		[ $i -gt 400 ] && return 1
-		sleep 0.025
-	done
+# noted REGEX [N]: N (default 1) lines of the notes match REGEX.
+noted() {
+	[ "$(grep -c "$1" "$tmp/notes")" -ge "${2:-1}" ]
 }
-i=0
-while [ ! -S "$tmp/notify.sock" ] && [ $i -lt 400 ]; do i=$((i + 1)); sleep 0.025; done
+# The listener makes the notes file once its socket is bound.
+wait_for 60 [ -f "$tmp/notes" ]
 
 NOTIFY_SOCKET=$tmp/notify.sock "$TANDEMD" -d -c "$d/tandem.conf" 2>"$tmp/log" &
 srv=$!
-check "READY=1 once the service runs" wait_for "$tmp/notes" "^READY=1 STATUS=1 program(s)"
+check "READY=1 once the service runs" wait_for 60 noted "^READY=1 STATUS=1 program(s)"
 kill -HUP "$srv"
-check "RELOADING=1 on SIGHUP" wait_for "$tmp/notes" "^RELOADING=1"
+check "RELOADING=1 on SIGHUP" wait_for 60 noted "^RELOADING=1"
 check "READY=1 again once the configuration is reloaded" \
-	wait_for "$tmp/notes" "^READY=1" 2
+	wait_for 60 noted "^READY=1" 2
 kill -TERM "$srv"
 wait "$srv"
 rc=$?
 srv=""
-check "STOPPING=1 on SIGTERM" grep -q "^STOPPING=1" "$tmp/notes"
+# tandemd has sent it; the listener may not have written it yet.
+check "STOPPING=1 on SIGTERM" wait_for 60 noted "^STOPPING=1"
 check "and a clean exit" [ "$rc" -eq 0 ]
 
 done_testing
