@@ -22,6 +22,9 @@ person_why(const struct tandem_session *s, int k)
 	    s->mentor : s->mentee));
 	json_object_object_add(o, "calendar_unreadable",
 	    json_object_new_boolean(s->why.who[k].no_calendar));
+	if (s->why.who[k].calendar_error != NULL)
+		json_object_object_add(o, "calendar_error", json_object_new_string(
+		    s->why.who[k].calendar_error));
 	json_object_object_add(o, "minutes_in_hours",
 	    json_object_new_int64(s->why.who[k].hours));
 	json_object_object_add(o, "minutes_busy",

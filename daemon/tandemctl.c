@@ -293,6 +293,22 @@ print_stats(const struct tandem_plan *plan, const struct tandem_calendars *cals,
 	    st.damaged);
 }
 
+/*
+ * Calendars that could not be read make their owners' sessions
+ * unschedulable: one line says whose and why, and plan exits 75 so that a
+ * script never takes such a plan for a good one.
+ */
+static int
+unreadable(const struct tandem_calendars *cals)
+{
+	char	line[4096];
+
+	if (cals == NULL || tandem_calendars_summary(cals, line, sizeof(line)) <= 0)
+		return 0;
+	fprintf(stderr, "tandemctl: plan: %s\n", line);
+	return 1;
+}
+
 static int
 cmd_plan(const struct opts *o)
 {
@@ -324,6 +340,8 @@ cmd_plan(const struct opts *o)
 	}
 	if (o->stats)
 		print_stats(plan, cals, neg, &t0);
+	if (ex == EX_OK && unreadable(cals))
+		ex = EX_TEMPFAIL;
 out:
 	tandem_calendars_free(cals);
 	tandem_plan_free(plan);

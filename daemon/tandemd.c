@@ -25,6 +25,7 @@
 
 #define EX_USAGE	64
 #define EX_CONFIG	78
+#define EX_TEMPFAIL	75	/* --once: a calendar could not be read */
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -154,6 +155,13 @@ once_done(void *ud, int rc)
 	*(int *)ud = rc;
 }
 
+/* --once: 0, 75 when a calendar could not be read, 1 when the pass failed. */
+static int
+once_exit(int rc)
+{
+	return rc == EX_TEMPFAIL ? EX_TEMPFAIL : rc < 0 ? 1 : 0;
+}
+
 /*
  * One full pass at now: plan, negotiate, invite, decide, hooks; the loop
  * runs until the pass's work is over and the engine is closed.
@@ -170,6 +178,8 @@ run_once(struct daemon *d, int64_t now)
 	engine_open(d, &loop);
 	if (tandem_engine_pass(d->engine, now, once_done, &rc) == 0)
 		uv_run(&loop, UV_RUN_DEFAULT);
+	if (rc == 0 && tandem_engine_unreadable(d->engine) > 0)
+		rc = EX_TEMPFAIL;
 	tandem_engine_close(d->engine, NULL, NULL);
 	d->engine = NULL;
 	uv_run(&loop, UV_RUN_DEFAULT);
@@ -363,7 +373,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "tandemd: %s: configuration OK\n", d.config_path);
 		rc = 0;
 	} else if (once)
-		rc = run_once(&d, now) < 0 ? 1 : 0;
+		rc = once_exit(run_once(&d, now));
 	else
 		rc = serve(&d);
 	tandem_config_free(d.cfg);

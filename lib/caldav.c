@@ -4,6 +4,7 @@
  * one request at a time and moves on from each answer; every move goes
  * through job_set_state().  Collections are read one after the other.
  */
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +41,7 @@ struct job {
 	int64_t			 from, to;
 	size_t			 coll;		/* the collection being read */
 	char			*home;		/* J_LIST's URL */
+	char			*principal;	/* whose home it should be, or NULL */
 	char			**want;		/* hrefs to multiget */
 	size_t			 nwant, wantcap, sent;
 	caldav_done_fn		 cb;
@@ -161,6 +163,8 @@ fail(struct job *j, int err, const char *where, const char *fmt, ...)
 	va_end(ap);
 	if (err != TANDEM_ENOMEM)
 		diag_add(j->diag, where, 0, "%s", msg);
+	snprintf(j->cal->why, sizeof(j->cal->why), "%.150s%s%.240s",
+	    where != NULL ? where : "", where != NULL ? ": " : "", msg);
 	j->cal->error = err;
 	job_set_state(j, J_DONE);
 }
@@ -212,6 +216,7 @@ send_req(struct job *j, const char *method, const char *url, const char *depth,
 	"<d:resourcetype/><cs:getctag/><d:sync-token/>"			\
 	"<d:supported-report-set/><c:calendar-home-set/>"		\
 	"<c:supported-calendar-component-set/>"				\
+	"<d:owner/><d:principal-URL/>"					\
 	"</d:prop></d:propfind>"
 
 /* A time for a CalDAV time-range: 20270301T000000Z. */
@@ -468,6 +473,93 @@ not_dav(int status)
 }
 
 /*
+ * The path of url percent-decoded, without a trailing '/', in buf: servers
+ * write "/u/m1%40corp.example/" where a configuration says "/u/m1@corp.example".
+ * 0 when it does not fit.
+ */
+static int
+plain_path(const char *url, char *buf, size_t n)
+{
+	const char	*p = path_of(url);
+	size_t		 k = 0;
+	unsigned	 c;
+
+	for (; *p != '\0' && *p != '?' && *p != '#' && k + 1 < n; p++) {
+		if (p[0] == '%' && sscanf(p + 1, "%2x", &c) == 1 &&
+		    isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			buf[k++] = (char)c;
+			p += 2;
+		} else
+			buf[k++] = *p;
+	}
+	if (k + 1 >= n)
+		return 0;
+	while (k > 1 && buf[k - 1] == '/')
+		k--;
+	buf[k] = '\0';
+	return 1;
+}
+
+/* Do a and b name one principal or collection, written either way? */
+static int
+same_place(const char *a, const char *b)
+{
+	char	x[1024], y[1024];
+
+	if (!plain_path(a, x, sizeof(x)) || !plain_path(b, y, sizeof(y)))
+		return caldav_same_href(a, b);
+	return strcmp(x, y) == 0;
+}
+
+/*
+ * A principal that names another principal-URL than the one asked answers
+ * for somebody else: some servers (Cyrus) answer a service account's
+ * PROPFIND of a person's principal with the account's own properties, and
+ * the person would then be read as the account's (empty) calendar.
+ */
+static int
+same_principal(struct job *j, const struct dav_response *r,
+    const struct http_result *res)
+{
+	const char	*said = r->prop[DAV_P_PRINCIPAL_URL];
+
+	if (said == NULL || same_place(said, j->principal))
+		return 1;
+	fail(j, TANDEM_EIO, res->where, "this principal answers as %.200s, "
+	    "another principal (the server may be answering for the account "
+	    "tandem logs in as): its calendar home is not this person's; give "
+	    "the person's calendar URL itself", said);
+	return 0;
+}
+
+/*
+ * The home listed must belong to the principal it was found from: its
+ * DAV:owner, when the server says, names that principal.
+ */
+static int
+home_owned(struct job *j, const struct dav_multistatus *ms,
+    const struct http_result *res)
+{
+	size_t	i;
+
+	if (j->principal == NULL)
+		return 1;
+	for (i = 0; i < ms->n; i++) {
+		if (!same_place(ms->v[i].href, j->home) ||
+		    ms->v[i].prop[DAV_P_OWNER] == NULL ||
+		    same_place(ms->v[i].prop[DAV_P_OWNER], j->principal))
+			continue;
+		fail(j, TANDEM_EIO, res->where, "the calendar home belongs to "
+		    "%.200s, not to the principal it was found from (the "
+		    "server may be answering for the account tandem logs in "
+		    "as); give the person's calendar URL itself",
+		    ms->v[i].prop[DAV_P_OWNER]);
+		return 0;
+	}
+	return 1;
+}
+
+/*
  * The probe's answer: a calendar, a home to list, or not WebDAV at all.
  * Authentication problems are failures, not feeds: a feed behind the same
  * credentials would fail the same way.
@@ -477,7 +569,8 @@ on_probe(struct job *j, struct http_result *res)
 {
 	struct dav_multistatus	 ms = { NULL, 0, NULL };
 	struct dav_response	*r;
-	const char		*home;
+	const char		*home, *base = res->url != NULL ? res->url :
+				    j->cal->url;
 
 	if (res->error == 0 && not_dav(res->status)) {
 		j->cal->kind = CALDAV_FEED;
@@ -498,10 +591,14 @@ on_probe(struct job *j, struct http_result *res)
 			job_set_state(j, J_NEXT);
 		}
 	} else if (r != NULL && (home != NULL || (r->type & DAV_T_COLLECTION))) {
-		j->home = home != NULL ? caldav_resolve(j->cal->url, home) :
-		    util_strdup(j->cal->url);
-		if (j->home == NULL)
+		j->home = home != NULL ? caldav_resolve(base, home) :
+		    util_strdup(base);
+		if (home != NULL)
+			j->principal = util_strdup(base);
+		if (j->home == NULL || (home != NULL && j->principal == NULL))
 			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
+		else if (home != NULL && !same_principal(j, r, res))
+			;	/* failed */
 		else
 			job_set_state(j, J_LIST);
 	} else
@@ -521,12 +618,17 @@ on_list(struct job *j, struct http_result *res)
 
 	if (take_207(j, res, "calendar home", &ms) < 0)
 		return;
+	if (!home_owned(j, &ms, res)) {
+		dav_multistatus_free(&ms);
+		return;
+	}
 	for (i = 0; i < ms.n && j->state == J_LIST; i++) {
 		r = &ms.v[i];
 		if (!(r->type & DAV_T_CALENDAR) ||
 		    (r->comps != 0 && !(r->comps & DAV_C_VEVENT)))
 			continue;
-		url = caldav_resolve(j->home, r->href);
+		url = caldav_resolve(res->url != NULL ? res->url : j->home,
+		    r->href);
 		if (url == NULL || coll_add(j->cal, url) < 0 ||
 		    coll_props(&j->cal->colls[j->cal->ncolls - 1], r) < 0)
 			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
@@ -742,8 +844,41 @@ job_end(struct job *j)
 	cal->job = NULL;
 	want_clear(j);
 	free(j->home);
+	free(j->principal);
 	free(j);
 	cb(ud, cal);
+}
+
+/*
+ * A permanent redirect (301, 308) of the URL just asked: the new place is
+ * used from now on, and said; a temporary one is followed each time.
+ */
+static void
+take_move(struct job *j, const struct http_request *req,
+    const struct http_result *res)
+{
+	char	**slot = NULL, *from, *to;
+
+	if (res->url == NULL || !res->moved || res->error != 0)
+		return;
+	if (j->state == J_PROBE)
+		slot = &j->cal->url;
+	else if (j->state == J_LIST)
+		slot = &j->home;
+	else if (j->coll < j->cal->ncolls)
+		slot = &j->cal->colls[j->coll].url;
+	if (slot == NULL || strcmp(*slot, req->url) != 0)
+		return;
+	from = http_redact(*slot);
+	to = http_redact(res->url);
+	if (from != NULL && to != NULL)
+		diag_add(j->diag, from, 0, "moved permanently to %s: read there "
+		    "from now on%s", to, j->state == J_PROBE ?
+		    " (put the new URL in people.csv)" : "");
+	free(from);
+	free(to);
+	if (replace(slot, res->url) < 0)
+		fail(j, TANDEM_ENOMEM, res->where, "out of memory");
 }
 
 static void
@@ -751,7 +886,7 @@ on_answer(struct http_request *req, struct http_result *res, void *ud)
 {
 	struct job	*j = ud;
 
-	(void)req;
+	take_move(j, req, res);
 	if (res->error == TANDEM_ECANCELED) {
 		fail(j, res->error, res->where, "cancelled");
 		job_end(j);
@@ -885,6 +1020,7 @@ caldav_read(struct caldav_cal *cal, struct http *h, int64_t from, int64_t to,
 	j->ud = ud;
 	cal->job = j;
 	cal->error = 0;
+	cal->why[0] = '\0';
 	cal->changed = 0;
 	memset(&cal->st, 0, sizeof(cal->st));
 	job_set_state(j, cal->kind == CALDAV_DAV ? J_NEXT : J_PROBE);

@@ -75,6 +75,7 @@ struct caldav_cal {
 	size_t			 ncolls;
 	int			 changed;	/* the last read changed objects */
 	int			 error;		/* the last read: 0 or TANDEM_E* */
+	char			 why[400];	/* and why, in words ("URL: ...") */
 	struct caldav_stats	 st;
 	void			*job;		/* a read in flight */
 };

@@ -21,12 +21,18 @@
 struct cal {
 	char			*url;
 	char			*owner;		/* e-mail, lower-case */
+	char			*name;		/* the owner's, for messages */
 	char			*feed_url;	/* feeds: the URL fetched */
 	icaltimezone		*tz;		/* owner's zone: floating times */
 	int			 is_feed;	/* http(s): CalDAV or a feed */
 	int			 needed;	/* by the plan of the last read */
 	int			 fresh;		/* the feed's body changed */
 	int			 ok;		/* busy holds data */
+	int			 failed;	/* no usable data: the last read
+						   failed and none was kept */
+	int			 stale;		/* the last read failed; busy is
+						   the last good data */
+	char			 why[400];	/* why, when failed */
 	struct busy_set		 busy;		/* merged, for [from, to) */
 	struct watch_set	 watch;		/* tandem's events in it */
 	int64_t			 longest;	/* longest interval of busy */

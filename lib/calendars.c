@@ -14,7 +14,9 @@
  * once (http.c limits connections per host), and the busy sets are built
  * when the last one has answered.
  */
+#include <stdarg.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -108,6 +110,7 @@ cal_clear(struct cal *c)
 {
 	free(c->url);
 	free(c->owner);
+	free(c->name);
 	free(c->feed_url);
 	busy_set_free(&c->busy);
 	watch_set_free(&c->watch);
@@ -203,10 +206,11 @@ add(struct tandem_calendars *c, const struct person *p, size_t at)
 	c->n++;
 	e->url = util_strdup(p->calendar);
 	e->owner = util_strdup(p->email);
+	e->name = util_strdup(p->name != NULL ? p->name : "");
 	e->feed_url = is_feed(p->calendar) ? util_strdup(p->calendar) : NULL;
 	e->is_feed = is_feed(p->calendar);
 	e->dav.url = e->is_feed ? util_strdup(p->calendar) : NULL;
-	if (e->url == NULL || e->owner == NULL ||
+	if (e->url == NULL || e->owner == NULL || e->name == NULL ||
 	    (e->is_feed && (e->feed_url == NULL || e->dav.url == NULL)))
 		return TANDEM_ENOMEM;	/* freed with the handle */
 	return 0;
@@ -367,6 +371,27 @@ busy_copy(const struct busy_set *from, struct busy_set *to)
 	return rc;
 }
 
+/* A file or folder read; its first error is kept as e's reason. */
+static int
+file_read(struct cal *e, const struct busy_req *r, struct busy_set *set,
+    struct tandem_diag *diag)
+{
+	struct tandem_diag	*mine = tandem_diag_new();
+	size_t			 i;
+	int			 rc;
+
+	if (mine == NULL)
+		return TANDEM_ENOMEM;
+	rc = source_file_read(e->url, r, set, mine);
+	for (i = 0; i < tandem_diag_count(mine); i++)
+		diag_add(diag, NULL, 0, "%s", tandem_diag_get(mine, i));
+	if (rc < 0 && rc != TANDEM_ENOMEM)
+		snprintf(e->why, sizeof(e->why), "%s", tandem_diag_count(mine) > 0 ?
+		    tandem_diag_get(mine, 0) : tandem_strerror(rc));
+	tandem_diag_free(mine);
+	return rc;
+}
+
 /*
  * Replace e's busy time with what its free/busy answer, its events, its
  * feed or its file gives; 0 or ENOMEM.
@@ -391,7 +416,7 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 	else if (e->is_feed)
 		rc = busy_from_ical(&r, e->feed.body, &set, diag);
 	else
-		rc = source_file_read(e->url, &r, &set, diag);
+		rc = file_read(e, &r, &set, diag);
 	if (rc == 0)
 		rc = busy_merge(&set);
 	if (rc < 0) {
@@ -414,6 +439,82 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 	return 0;
 }
 
+/*
+ * Did e's read this time fail, and why: the source's own words.  A
+ * CalDAV calendar or a feed that fails keeps its last good data (ok), but
+ * the failure is still told: a plan made from old data is not sure.
+ */
+static void
+note_failure(struct cal *e)
+{
+	const char	*why = NULL;
+	int		 err = 0;
+
+	if (e->dav.kind == CALDAV_DAV || (e->is_feed && e->dav.error != 0 &&
+	    e->dav.kind != CALDAV_FEED)) {
+		err = e->dav.error;
+		why = e->dav.why;
+	} else if (e->is_feed) {
+		err = e->feed.error;
+		why = e->feed.why;
+	}
+	e->failed = !e->ok;
+	e->stale = e->ok && err != 0 && err != TANDEM_ECANCELED;
+	if ((!e->failed && !e->stale) || e->why[0] != '\0')
+		return;
+	snprintf(e->why, sizeof(e->why), "%s", why != NULL && why[0] != '\0' ?
+	    why : err != 0 ? tandem_strerror(err) : "could not be read");
+}
+
+/* Two people's CalDAV calendars that share a collection URL. */
+static int
+share_one(const struct cal *a, const struct cal *b)
+{
+	size_t	i, k;
+
+	if (a->dav.kind != CALDAV_DAV || b->dav.kind != CALDAV_DAV ||
+	    strcmp(a->owner, b->owner) == 0 || a->owner[0] == '\0' ||
+	    b->owner[0] == '\0')
+		return 0;
+	for (i = 0; i < a->dav.ncolls; i++)
+		for (k = 0; k < b->dav.ncolls; k++)
+			if (strcmp(a->dav.colls[i].url, b->dav.colls[k].url) == 0)
+				return 1;
+	return 0;
+}
+
+/*
+ * Several people whose calendar URLs lead to one collection: a server
+ * that answers a service account's discovery with the account's own home
+ * (and says nothing of owners) would make them all look alike, and free.
+ * Whose the collection is cannot be told, so it is nobody's.
+ */
+static int
+shared_homes(struct tandem_calendars *c, struct tandem_diag *diag)
+{
+	struct cal	*a, *b;
+	size_t		 i, k;
+	int		 rc = 0;
+
+	for (i = 0; i < c->n && rc == 0; i++) {
+		a = &c->v[i];
+		for (k = 0; a->needed && k < c->n; k++) {
+			b = &c->v[k];
+			if (k == i || !b->needed || !share_one(a, b))
+				continue;
+			a->ok = 0;
+			a->failed = 1;
+			snprintf(a->why, sizeof(a->why), "%s: leads to the same "
+			    "calendar as the one of %s (%s); whose it is cannot be "
+			    "told, so it is used for neither", a->url, b->owner,
+			    b->url);
+			rc = diag_add(diag, NULL, 0, "%s", a->why);
+			break;
+		}
+	}
+	return rc;
+}
+
 static int
 read_all(struct tandem_calendars *c, int64_t from, int64_t to,
     struct tandem_diag *diag)
@@ -427,6 +528,7 @@ read_all(struct tandem_calendars *c, int64_t from, int64_t to,
 		if (!e->needed)
 			continue;
 		c->st.calendars++;
+		e->why[0] = '\0';
 		if (e->dav.kind == CALDAV_DAV && !dav_has_data(&e->dav))
 			e->ok = 0;	/* never read whole: reported */
 		else if (e->dav.kind != CALDAV_DAV && e->is_feed &&
@@ -434,7 +536,16 @@ read_all(struct tandem_calendars *c, int64_t from, int64_t to,
 			e->ok = 0;	/* never fetched: reported */
 		else if (!e->is_feed || e->fresh || e->from != from || e->to != to)
 			rc = expand(c, e, from, to, diag);
-		c->st.failed += !e->ok;
+		note_failure(e);
+	}
+	if (rc == 0)
+		rc = shared_homes(c, diag);
+	for (i = 0; i < c->n && rc == 0; i++) {
+		e = &c->v[i];
+		if (!e->needed)
+			continue;
+		c->st.failed += e->failed;
+		c->st.stale += e->stale;
 		c->st.intervals += e->ok ? e->busy.n : 0;
 		c->st.damaged += e->ok ? e->damaged : 0;
 	}
@@ -541,6 +652,15 @@ srv_for(struct tandem_calendars *c, const char *url)
 	}
 	c->srv = grown;
 	s->origin = o;
+	/*
+	 * A person's events are the truth wherever tandem may read them:
+	 * servers answer free/busy wrongly for some people (floating and
+	 * all-day events placed in UTC, declined events counted busy), and
+	 * agreeing for one person proves nothing for the next.
+	 */
+	s->means = CALDAV_FB_EVENTS;
+	snprintf(s->why, sizeof(s->why), "the events are read wherever tandem "
+	    "may read them; a server's free/busy is not taken for them");
 	grown[c->nsrv++] = s;
 	return s;
 }
@@ -912,4 +1032,81 @@ tandem_calendars_stats(const struct tandem_calendars *c,
 	if (c == NULL || st == NULL)
 		return;
 	*st = c->st;
+}
+
+size_t
+tandem_calendars_failed(const struct tandem_calendars *c)
+{
+	return c != NULL ? c->st.failed : 0;
+}
+
+/* Append to buf as snprintf would, never past its end. */
+static void
+add_text(char *buf, size_t size, size_t *len, const char *fmt, ...)
+    TANDEM_PRINTF(4, 5);
+
+static void
+add_text(char *buf, size_t size, size_t *len, const char *fmt, ...)
+{
+	va_list	ap;
+	int	w;
+
+	if (*len + 1 >= size)
+		return;
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *len, size - *len, fmt, ap);
+	va_end(ap);
+	if (w > 0)
+		*len = *len + (size_t)w >= size ? size - 1 : *len + (size_t)w;
+}
+
+/* "Name <email>: why" of each calendar that failed (or is stale). */
+static void
+add_whose(const struct tandem_calendars *c, int stale, char *buf, size_t size,
+    size_t *len)
+{
+	const struct cal	*e;
+	size_t			 i, n = 0;
+
+	for (i = 0; i < c->n; i++) {
+		e = &c->v[i];
+		if (!e->needed || (stale ? !e->stale : !e->failed))
+			continue;
+		if (e->owner[0] == '\0')
+			add_text(buf, size, len, "%sthe organizer's calendar: %s",
+			    n++ ? "; " : "", e->why);
+		else
+			add_text(buf, size, len, "%s%s <%s>: %s", n++ ? "; " : "",
+			    e->name, e->owner, e->why);
+	}
+}
+
+/*
+ * One line for a program manager: how many calendars could not be read,
+ * and whose, each with the reason in the source's words; then those whose
+ * last good copy stood in.
+ */
+int
+tandem_calendars_summary(const struct tandem_calendars *c, char *buf,
+    size_t size)
+{
+	size_t	len = 0;
+
+	if (tandem_fails_assert(c != NULL && buf != NULL && size > 0))
+		return TANDEM_EINVAL;
+	buf[0] = '\0';
+	if (c->st.failed > 0) {
+		add_text(buf, size, &len, "%zu of %zu calendars could not be "
+		    "read, so these people's sessions are unschedulable (tandem "
+		    "never takes an unread calendar for free time): ",
+		    c->st.failed, c->st.calendars);
+		add_whose(c, 0, buf, size, &len);
+	}
+	if (c->st.stale > 0) {
+		add_text(buf, size, &len, "%s%zu of %zu calendars could not be "
+		    "read again, and their last good copy was used: ",
+		    len > 0 ? "; " : "", c->st.stale, c->st.calendars);
+		add_whose(c, 1, buf, size, &len);
+	}
+	return (int)c->st.failed;
 }

@@ -70,6 +70,8 @@ static const struct {
 	[DAV_P_SUPPORTED_REPORT_SET] =	{ NS_DAV, "supported-report-set", V_REPORTS },
 	[DAV_P_SUPPORTED_COMPONENTS] =	{ NS_CALDAV, "supported-calendar-component-set", V_COMPS },
 	[DAV_P_DISPLAYNAME] =		{ NS_DAV, "displayname", V_TEXT },
+	[DAV_P_OWNER] =			{ NS_DAV, "owner", V_HREF },
+	[DAV_P_PRINCIPAL_URL] =		{ NS_DAV, "principal-URL", V_HREF },
 };
 
 static const struct bitname types[] = {

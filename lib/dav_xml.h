@@ -34,6 +34,8 @@ enum dav_prop {
 	DAV_P_SUPPORTED_REPORT_SET,	/* DAV: (value: NULL; see reports) */
 	DAV_P_SUPPORTED_COMPONENTS,	/* caldav: supported-calendar-component-set (see comps) */
 	DAV_P_DISPLAYNAME,		/* DAV: text */
+	DAV_P_OWNER,			/* DAV: (RFC 3744) the first <href> inside */
+	DAV_P_PRINCIPAL_URL,		/* DAV: (RFC 3744) the first <href> inside */
 	DAV_P__COUNT
 };
 

@@ -44,6 +44,8 @@ struct tandem_engine {
 	int64_t				 now;		/* the clock of the current pass */
 	int64_t				 next_wake;	/* UTC, -1: none */
 	int64_t				 next_due;	/* UTC of the next due moment */
+	size_t				 unreadable;	/* calendars the last pass
+							   could not read */
 	tandem_engine_done_fn		 done;
 	void				*done_ud;
 	tandem_engine_closed_fn		 closed;

@@ -310,3 +310,9 @@ tandem_engine_close(struct tandem_engine *e, tandem_engine_closed_fn done,
 		/* A read in flight ends now; the pass then decides nothing. */
 		http_cancel_all(e->http);
 }
+
+size_t
+tandem_engine_unreadable(const struct tandem_engine *e)
+{
+	return e != NULL ? e->unreadable : 0;
+}

@@ -230,6 +230,17 @@ tandem_session_reason(const struct tandem_session *s, char *buf, size_t size)
 		buf[0] = '\0';
 	name[0] = s->mentor;
 	name[1] = s->mentee;
+	if (s->why.who[0].no_calendar || s->why.who[1].no_calendar) {
+		/* Nothing was searched: no figures that would look like a result. */
+		for (k = 0; k < 2; k++)
+			if (s->why.who[k].no_calendar)
+				appendf(buf, size, &n, "%sthe calendar of %s could not "
+				    "be read (%s), and an unread calendar is never "
+				    "taken for free time", n > 0 ? "; " : "", name[k],
+				    s->why.who[k].calendar_error != NULL ?
+				    s->why.who[k].calendar_error : "no reason given");
+		return n;
+	}
 	for (k = 0; k < 2; k++) {
 		const char *sep = k == 0 ? "" : "; ";
 

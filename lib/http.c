@@ -58,6 +58,7 @@ struct xfer {
 	CURL			*easy;
 	struct curl_slist	*headers;
 	char			*url;
+	char			*asked;		/* after a redirect: the first url */
 	char			*method;
 	char			*body_out;	/* the request body */
 	size_t			 body_out_len;
@@ -72,6 +73,8 @@ struct xfer {
 	long			 retry_after_ms;	/* from the last answer; -1 none */
 	int			 toobig, nomem;
 	int			 dead;		/* WAITING only to finish */
+	int			 hops;		/* redirects followed */
+	int			 temporary;	/* one of them was not permanent */
 	size_t			 size;
 	struct http_result	 res;
 	char			*where;
@@ -338,8 +341,8 @@ http_options(struct xfer *x)
 	bad |= curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS,
 	    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
-	bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
-	bad |= curl_easy_setopt(e, CURLOPT_MAXREDIRS, MAX_REDIRS);
+	/* Redirects are followed by follow(): libcurl's would drop the body. */
+	bad |= curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	bad |= curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");
 	if (x->method != NULL && strcmp(x->method, "GET") != 0)
 		bad |= curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, x->method);
@@ -494,6 +497,7 @@ xfer_free(struct xfer *x)
 	curl_easy_cleanup(x->easy);
 	secret_free(x->secret);
 	free(x->url);
+	free(x->asked);
 	free(x->method);
 	free(x->body_out);
 	free(x->where);
@@ -501,6 +505,7 @@ xfer_free(struct xfer *x)
 	free(x->res.etag);
 	free(x->res.last_modified);
 	free(x->res.content_type);
+	free(x->res.url);
 	free(x);
 }
 
@@ -662,6 +667,10 @@ finish(struct xfer *x)
 {
 	struct http	*h = x->h;
 
+	if (x->hops > 0 && x->res.url == NULL) {
+		x->res.url = util_strdup(x->url);
+		x->res.moved = !x->temporary;
+	}
 	xfer_set_state(x, X_DONE);
 	h->pending--;
 	h->draining++;
@@ -802,6 +811,147 @@ learn_auth(struct xfer *x, long code)
 		hs->auth = CURLAUTH_BASIC;
 }
 
+static int
+is_redirect(long code)
+{
+	return code == 301 || code == 302 || code == 303 || code == 307 ||
+	    code == 308;
+}
+
+/* The Authorization header and the password go: another origin answers. */
+static int
+drop_credentials(struct xfer *x)
+{
+	struct curl_slist	*l, *kept = NULL, *n;
+	int			 bad = 0;
+
+	for (l = x->headers; l != NULL; l = l->next) {
+		if (strncasecmp(l->data, "Authorization:", 14) == 0)
+			continue;
+		n = curl_slist_append(kept, l->data);
+		if (n == NULL) {
+			curl_slist_free_all(kept);
+			return TANDEM_ENOMEM;
+		}
+		kept = n;
+	}
+	for (l = x->headers; l != NULL; l = l->next)
+		explicit_bzero(l->data, strlen(l->data));
+	curl_slist_free_all(x->headers);
+	x->headers = kept;
+	bad |= curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->headers);
+	bad |= curl_easy_setopt(x->easy, CURLOPT_USERNAME, NULL);
+	bad |= curl_easy_setopt(x->easy, CURLOPT_PASSWORD, NULL);
+	bad |= curl_easy_setopt(x->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_NONE);
+	x->basic_ok = 0;
+	return bad ? TANDEM_EIO : 0;
+}
+
+/* A 303 is answered with a GET of the new place, without the body. */
+static int
+see_other(struct xfer *x)
+{
+	int	bad = 0;
+
+	TANDEM_FREE(x->method);
+	TANDEM_FREE(x->body_out);
+	x->body_out_len = 0;
+	x->req.method = NULL;
+	x->req.body = NULL;
+	x->req.body_len = 0;
+	bad |= curl_easy_setopt(x->easy, CURLOPT_CUSTOMREQUEST, NULL);
+	bad |= curl_easy_setopt(x->easy, CURLOPT_HTTPGET, 1L);
+	return bad ? TANDEM_EIO : 0;
+}
+
+/* Point x at url (absolute), its host and its redacted form. */
+static int
+retarget(struct xfer *x, const char *url)
+{
+	char	*copy = util_strdup(url), *where = http_redact(url);
+	int	 rc;
+
+	if (copy == NULL || where == NULL) {
+		free(copy);
+		free(where);
+		return TANDEM_ENOMEM;
+	}
+	if (x->asked == NULL)
+		x->asked = x->url;	/* req.url points to it */
+	else
+		free(x->url);
+	free(x->where);
+	x->url = copy;
+	x->where = where;
+	x->res.where = where;
+	rc = host_find(x->h, x->where, &x->host);
+	if (rc == 0 && curl_easy_setopt(x->easy, CURLOPT_URL, x->url) != CURLE_OK)
+		rc = TANDEM_EIO;
+	return rc;
+}
+
+/*
+ * A redirect answered: send the same request (method, body, Depth and the
+ * other headers) to the new place, at most MAX_REDIRS times, http(s)
+ * only.  libcurl's own following would resend a REPORT or PROPFIND without
+ * its body after a 301 or 302, which CalDAV servers answer 400.  The
+ * credentials go along only while the origin stays the same.  0 when the
+ * request is queued again; otherwise res says why and the caller finishes.
+ */
+static int
+follow(struct xfer *x, long code)
+{
+	char	*to = NULL, *from_key = NULL, *to_key = NULL, *url = NULL;
+	int	 rc = 0;
+
+	curl_easy_getinfo(x->easy, CURLINFO_REDIRECT_URL, &to);
+	if (to == NULL) {
+		snprintf(x->res.message, sizeof(x->res.message),
+		    "HTTP %ld without a Location to follow", code);
+		x->res.error = TANDEM_EIO;
+		return 1;
+	}
+	if (x->hops >= MAX_REDIRS || !http_is_http_url(to)) {
+		url = http_redact(to);
+		if (x->hops >= MAX_REDIRS)
+			snprintf(x->res.message, sizeof(x->res.message),
+			    "more than %ld redirects (the last, HTTP %ld, to "
+			    "%.300s)", MAX_REDIRS, code, url != NULL ? url : "?");
+		else
+			snprintf(x->res.message, sizeof(x->res.message),
+			    "refused a redirect (HTTP %ld) to %.300s: not an "
+			    "http or https URL", code, url != NULL ? url : "?");
+		free(url);
+		x->res.error = TANDEM_EIO;
+		return 1;
+	}
+	url = util_strdup(to);		/* to dies with the next setopt */
+	from_key = http_origin_key(x->where);
+	to_key = url != NULL ? http_origin_key(url) : NULL;
+	if (to_key == NULL || from_key == NULL)
+		rc = TANDEM_ENOMEM;
+	if (rc == 0 && strcmp(from_key, to_key) != 0)
+		rc = drop_credentials(x);
+	if (rc == 0 && code == 303)
+		rc = see_other(x);
+	if (rc == 0)
+		rc = retarget(x, url);
+	free(url);
+	free(from_key);
+	free(to_key);
+	if (rc < 0) {
+		x->res.error = rc;
+		snprintf(x->res.message, sizeof(x->res.message),
+		    "HTTP %ld: the redirect cannot be followed (%s)", code,
+		    tandem_strerror(rc));
+		return 1;
+	}
+	x->hops++;
+	x->temporary |= code != 301 && code != 308;
+	xfer_set_state(x, X_QUEUED);
+	return 0;
+}
+
 /* An attempt ended: retry it later, or finish it. */
 static void
 attempt_done(struct xfer *x, CURLcode cc)
@@ -814,8 +964,12 @@ attempt_done(struct xfer *x, CURLcode cc)
 	h->hosts[x->host].active--;
 	outcome(x, cc, code);
 	learn_auth(x, code);
+	if (cc == CURLE_OK && !x->smtp && !h->closing && is_redirect(code) &&
+	    follow(x, code) == 0)
+		return;
 	if (!h->closing && !x->nomem && !x->toobig && !x->req.once &&
-	    !x->smtp && transient(cc, code) && x->res.attempts <= h->o.retries) {
+	    !x->smtp && transient(cc, code) &&
+	    x->res.attempts - x->hops <= h->o.retries) {
 		delay = (long)((double)h->o.backoff_ms *
 		    (double)(1L << (x->res.attempts - 1)) * (0.5 + jitter(h)));
 		if (x->retry_after_ms > h->o.retry_after_max_ms) {

@@ -16,7 +16,11 @@
  *   where       the URL as messages show it: without userinfo
  *
  * Only http and https are spoken (and SMTP when a request asks for it),
- * also after a redirect, and TLS is always verified (ca_file of the [server] section replaces the system store).
+ * also after a redirect, and TLS is always verified (ca_file of the [server]
+ * section replaces the system store).  A redirect (301, 302, 303, 307, 308;
+ * at most 5) is followed by http itself with the same method, body and
+ * headers (a 303 with a GET), and with the credentials only while the
+ * origin stays the same; the result says where the answer came from.
  * Neither a secret nor the userinfo of a URL appears in a message.
  */
 #ifndef TANDEM_HTTP_H
@@ -42,6 +46,10 @@ struct http_result {
 	const char	*where;		/* the URL without userinfo */
 	char		 message[512];	/* why, when error != 0 or status is not 2xx */
 	int		 attempts;	/* how many times it was sent */
+	char		*url;		/* after redirects: the URL that answered
+					   (userinfo and all); NULL when none */
+	int		 moved;		/* every redirect was permanent (301,
+					   308): url is the place from now on */
 	int		 login_denied;	/* SMTP: AUTH refused */
 	int		 tls_failed;	/* no TLS: handshake, certificate, STARTTLS */
 };

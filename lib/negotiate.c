@@ -274,10 +274,25 @@ request(const struct run *r, size_t i, struct slots_req *q,
 	    (cal[1] != NULL && cal[1]->ok ? 2 : 0);
 }
 
-static void
-unschedulable(struct tandem_session *s, const struct slots_result *res, int have)
+/* Why p's calendar could not be read, in words; NULL when it was. */
+static const char *
+calendar_error(const struct run *r, const struct person *p)
 {
-	int	k;
+	const struct cal	*c = calendars_find(r->cals, p);
+
+	if (c == NULL)
+		return p->calendar == NULL || p->calendar[0] == '\0' ?
+		    "no calendar given" : "not read";
+	return c->ok ? NULL : c->why[0] != '\0' ? c->why : "could not be read";
+}
+
+static void
+unschedulable(const struct run *r, size_t i, const struct slots_result *res,
+    int have)
+{
+	struct tandem_session	*s = &r->out[i];
+	const struct pair	*pr = r->p->it[i].pr;
+	int			 k;
 
 	s->status = TANDEM_SESSION_UNSCHEDULABLE;
 	s->has_slot = 0;
@@ -290,6 +305,8 @@ unschedulable(struct tandem_session *s, const struct slots_result *res, int have
 		s->why.who[k].outside = res->why[k].outside;
 		s->why.who[k].capped = res->why[k].capped;
 		s->why.who[k].no_calendar = !(have & 1 << k);
+		s->why.who[k].calendar_error = (have & 1 << k) ? NULL :
+		    calendar_error(r, k == 0 ? pr->mentor : pr->mentee);
 	}
 }
 
@@ -354,7 +371,7 @@ place(struct run *r, size_t i, negotiate_stop_fn stop, void *ud)
 	if (stop != NULL)
 		return stop(ud, r->p, i, &q, &res, have);
 	if (!res.found) {
-		unschedulable(s, &res, have);
+		unschedulable(r, i, &res, have);
 		return 0;
 	}
 	s->status = TANDEM_SESSION_SCHEDULED;

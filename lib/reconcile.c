@@ -780,6 +780,18 @@ take_changes(struct pass *x)
 	return rc;
 }
 
+/* One line that says whose calendars could not be read, and why. */
+static void
+log_unreadable(struct tandem_engine *e, const struct tandem_calendars *cals)
+{
+	char	line[4096];
+
+	e->unreadable = tandem_calendars_failed(cals);
+	if (tandem_calendars_summary(cals, line, sizeof(line)) >= 0 &&
+	    line[0] != '\0')
+		engine_log(e, TANDEM_LOG_WARNING, "CAL", "%s", line);
+}
+
 /* The calendars are read: decide, commit, and hand the pass back. */
 static void
 decide_pass(void *ud, int rc)
@@ -789,6 +801,8 @@ decide_pass(void *ud, int rc)
 	reconcile_done_fn	 done = x->done;
 
 	log_diag(e, x->diag);
+	if (rc == 0)
+		log_unreadable(e, x->cals);
 	if (rc == 0 && e->closing)
 		rc = TANDEM_ECANCELED;	/* nothing is decided on the way out */
 	if (rc == 0)

@@ -52,6 +52,9 @@ fetched(struct http_request *req, struct http_result *res, void *ud)
 	f->status = res->status;
 	if (res->error == 0 && res->status == 304)
 		goto out;
+	if (res->error != 0 || res->status < 200 || res->status > 299)
+		snprintf(f->why, sizeof(f->why), "%.150s: %.240s", res->where,
+		    res->message);
 	if (res->error == 0 && (res->status < 200 || res->status > 299)) {
 		diag_add(b->diag, res->where, 0, "%s", res->message);
 		f->error = res->status == 404 || res->status == 410 ?
@@ -95,6 +98,7 @@ submit(struct http *h, struct batch *b, struct source_http_feed *f)
 
 	f->status = 0;
 	f->changed = 0;
+	f->why[0] = '\0';
 	f->error = 0;
 	if (f->url == NULL) {
 		diag_add(b->diag, NULL, 0, "a feed without a URL");

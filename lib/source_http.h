@@ -38,6 +38,7 @@ struct source_http_feed {
 	int			 status;	/* out: HTTP status of the last fetch, 0: transport error */
 	int			 changed;	/* out: 1 body replaced; 0 not modified (304) or failed (body kept) */
 	int			 error;		/* out: 0 or a TANDEM_E* code */
+	char			 why[400];	/* out: the error in words ("URL: ...") */
 };
 
 struct http;

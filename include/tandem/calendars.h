@@ -33,6 +33,7 @@ struct tandem_calendars_stats {
 	double	parse;		/* iCalendar text to components */
 	double	expand;		/* components to busy intervals */
 	size_t	damaged;	/* events that could not be read: reported, skipped */
+	size_t	stale;		/* not read again: the last good copy used */
 };
 
 TANDEM_EXTERN int tandem_calendars_new(struct tandem_calendars **out);
@@ -51,6 +52,18 @@ TANDEM_EXTERN int tandem_calendars_read(struct tandem_calendars *c,
 
 TANDEM_EXTERN void tandem_calendars_stats(const struct tandem_calendars *c,
     struct tandem_calendars_stats *st);
+
+/* How many calendars the last read could not read (their owners' sessions
+ * are unschedulable). */
+TANDEM_EXTERN size_t tandem_calendars_failed(const struct tandem_calendars *c);
+
+/*
+ * The same in words, one line into buf: "2 of 6 calendars could not be
+ * read, ...: Marc Weber <marc@corp.example>: URL: why; ...".  Returns the
+ * count (buf is "" when 0), or TANDEM_EINVAL.
+ */
+TANDEM_EXTERN int tandem_calendars_summary(const struct tandem_calendars *c,
+    char *buf, size_t size);
 
 TANDEM_EXTERN void tandem_calendars_free(struct tandem_calendars *c);
 

@@ -107,6 +107,12 @@ TANDEM_EXTERN void tandem_engine_set_config(struct tandem_engine *e,
 TANDEM_EXTERN int64_t tandem_engine_next_wake(const struct tandem_engine *e);
 
 /*
+ * How many calendars the last pass could not read (their owners' sessions
+ * were left unschedulable; the pass logged whose and why).
+ */
+TANDEM_EXTERN size_t tandem_engine_unreadable(const struct tandem_engine *e);
+
+/*
  * Stop: no new pass; work in flight (a running hook) is finished, then
  * done(ud) is called from the loop and the engine's memory is released.
  */

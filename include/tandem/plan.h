@@ -43,6 +43,9 @@ struct tandem_session_why {
 		int64_t	outside;	/* minutes of the window outside their hours */
 		int	capped;		/* max_per_week refused a free slot */
 		int	no_calendar;	/* their calendar could not be read */
+		const char *calendar_error;	/* why, in words; borrowed from
+					   the calendars handle (valid until
+					   its next read or free); or NULL */
 	} who[2];			/* mentor, mentee */
 };
 

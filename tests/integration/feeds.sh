@@ -16,12 +16,12 @@ cp "$EXAMPLE/calendars/marc.ics" "$EXAMPLE/calendars/james.ics" "$tmp/docs/"
 mkfifo "$tmp/srv.in"
 python3 "$SERVER" --dir "$tmp/docs" --port-file "$tmp/port" --log "$tmp/log" \
     --user alice --password wonderland <"$tmp/srv.in" 2>"$tmp/srv.err" &
+srv=$!
 exec 9>"$tmp/srv.in"
-i=0
-while [ ! -s "$tmp/port" ] && [ $i -lt 500 ]; do
-	i=$((i + 1))
-	sleep 0.02
-done
+# listening: its port is written (atomically, once it listens), or it is
+# gone and never will.
+listening() { [ -s "$tmp/port" ] || gone "$srv"; }
+wait_for 60 listening
 port=$(cat "$tmp/port" 2>/dev/null)
 if [ -z "$port" ]; then
 	echo "Bail out! feed-server did not start"
@@ -70,7 +70,8 @@ chmod 644 "$d/secret"
 : >"$tmp/log"
 ctl "$d" plan --json --now "$NOW"
 cp "$ctl_out" "$tmp/plan.json"
-if [ "$ctl_rc" -eq 0 ] && has "$ctl_err" "$d/secret" &&
+if [ "$ctl_rc" -eq 75 ] && has "$ctl_err" "$d/secret" &&
+    grep -q "^tandemctl: plan: 1 of .* calendars could not be read.*James Okafor <james.okafor@corp.example>" "$ctl_err" &&
     ! grep -q wonderland "$ctl_err" && ! grep -q "	basic	" "$tmp/log" &&
     python3 -c "
 import json, sys
@@ -82,7 +83,7 @@ for x in s:
         if james:
             assert x['why']['mentee']['calendar_unreadable'] is True, x
 " "$tmp/plan.json"; then
-	ok "a readable secret file is refused, and only that person's sessions wait"
+	ok "a readable secret file is refused, and only that person's sessions wait (exit 75, one line names him)"
 else
 	not_ok "a readable secret file is refused, and only that person's sessions wait (exit $ctl_rc)"
 	diag "$ctl_err" "$tmp/log"
@@ -92,9 +93,9 @@ chmod 600 "$d/secret"
 # A feed that is gone: the warning names the URL and the status.
 edit "$d/people.csv" "s|$base/etag/marc.ics|$base/etag/gone.ics|"
 ctl "$d" plan --now "$NOW"
-if [ "$ctl_rc" -eq 0 ] && has "$ctl_err" "$base/etag/gone.ics" "404" &&
-    [ "$(grep -c 'marc.dubois@corp.example: calendar unreadable' "$ctl_out")" -eq 2 ]; then
-	ok "a feed answering 404 is reported with its URL; its owner's sessions are unschedulable"
+if [ "$ctl_rc" -eq 75 ] && has "$ctl_err" "$base/etag/gone.ics" "404" &&
+    [ "$(grep -c 'the calendar of marc.dubois@corp.example could not be read (.*gone.ics: HTTP 404' "$ctl_out")" -eq 2 ]; then
+	ok "a feed answering 404 is reported with its URL; its owner's sessions are unschedulable, and say why (exit 75)"
 else
 	not_ok "a feed answering 404 is reported with its URL (exit $ctl_rc)"
 	diag "$ctl_out" "$ctl_err"
