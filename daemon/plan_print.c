@@ -41,7 +41,7 @@ static json_object *
 why_json(const struct tandem_session *s)
 {
 	json_object	*o = json_object_new_object();
-	char		 buf[512];
+	char		 buf[2048];
 
 	if (o == NULL)
 		return NULL;
@@ -160,7 +160,7 @@ plan_print_table(FILE *f, const struct tandem_plan *plan)
 {
 	size_t	wp = width(plan, 0, 7), wm = width(plan, 1, 6), we = width(plan, 2, 6);
 	size_t	i;
-	char	nom[48], slot[48], note[512];
+	char	nom[48], slot[48], note[2048];
 
 	fprintf(f, "%-*s  %-*s  %-*s  %3s  %-27s  %-27s  %-13s  %s\n",
 	    (int)wp, "PROGRAM", (int)wm, "MENTOR", (int)we, "MENTEE", "#",

@@ -408,8 +408,9 @@ take_207(struct job *j, struct http_result *res, const char *what,
     struct dav_multistatus *ms)
 {
 	if (!is_207(res)) {
-		fail(j, res->error != 0 ? res->error : TANDEM_EIO, res->where,
-		    "%s%s%s", what, what[0] != '\0' ? ": " : "", why(res));
+		fail(j, res->error != 0 ? res->error : res->status == 403 ?
+		    TANDEM_EACCES : TANDEM_EIO, res->where, "%s%s%s", what,
+		    what[0] != '\0' ? ": " : "", why(res));
 		return TANDEM_EIO;
 	}
 	return parse(j, res, ms);
@@ -703,6 +704,8 @@ keep_objects(struct job *j, struct caldav_coll *c, struct dav_multistatus *ms)
 			obj_drop(c, r->href);
 			continue;
 		}
+		if (r->status == 403 || r->prop_status[DAV_P_CALENDAR_DATA] == 403)
+			return TANDEM_EACCES;	/* an event that may not be read */
 		if (r->prop[DAV_P_CALENDAR_DATA] == NULL)
 			continue;
 		rc = obj_put(c, r->href, &r->prop[DAV_P_GETETAG],
@@ -715,12 +718,24 @@ keep_objects(struct job *j, struct caldav_coll *c, struct dav_multistatus *ms)
 	return 0;
 }
 
+/* keep_objects() failed: out of memory, or an event tandem may not read. */
+static void
+kept_fail(struct job *j, int rc, const struct http_result *res)
+{
+	if (rc == TANDEM_EACCES)
+		fail(j, rc, res->where, "the server refuses tandem some of its "
+		    "events (HTTP 403 inside the 207)");
+	else
+		fail(j, rc, res->where, "out of memory");
+}
+
 static void
 on_query(struct job *j, struct http_result *res)
 {
 	struct caldav_coll	*c = &j->cal->colls[j->coll];
 	struct dav_multistatus	 ms = { NULL, 0, NULL };
 	size_t			 i;
+	int			 rc;
 
 	if (take_207(j, res, "calendar-query", &ms) < 0)
 		return;
@@ -728,8 +743,9 @@ on_query(struct job *j, struct http_result *res)
 		obj_clear(&c->v[i]);
 	c->n = 0;
 	j->cal->changed = 1;
-	if (keep_objects(j, c, &ms) < 0)
-		fail(j, TANDEM_ENOMEM, res->where, "out of memory");
+	rc = keep_objects(j, c, &ms);
+	if (rc < 0)
+		kept_fail(j, rc, res);
 	else {
 		c->from = j->from;
 		c->to = j->to + SLACK;
@@ -821,11 +837,13 @@ on_multiget(struct job *j, struct http_result *res)
 {
 	struct caldav_coll	*c = &j->cal->colls[j->coll];
 	struct dav_multistatus	 ms = { NULL, 0, NULL };
+	int			 rc;
 
 	if (take_207(j, res, "calendar-multiget", &ms) < 0)
 		return;
-	if (keep_objects(j, c, &ms) < 0)
-		fail(j, TANDEM_ENOMEM, res->where, "out of memory");
+	rc = keep_objects(j, c, &ms);
+	if (rc < 0)
+		kept_fail(j, rc, res);
 	else if (j->sent >= j->nwant) {
 		want_clear(j);
 		j->coll++;
@@ -981,9 +999,10 @@ step(struct job *j)
 		    send_req(j, "REPORT", c->url, "1", body);
 		break;
 	case J_SYNC:
+		/* RFC 6578 3.2: defined for Depth 0 only (SabreDAV refuses 1). */
 		body = sync_body(c->token);
 		rc = body == NULL ? TANDEM_ENOMEM :
-		    send_req(j, "REPORT", c->url, "1", body);
+		    send_req(j, "REPORT", c->url, "0", body);
 		break;
 	case J_MULTIGET:
 		body = multiget_body(j, &n);

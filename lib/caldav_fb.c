@@ -35,9 +35,10 @@ struct fjob {
 	struct http		*h;
 	struct caldav_fb_ask	 ask;
 	struct tandem_diag	*diag;
-	const struct busy_set	*events;	/* probing: what must agree */
-	struct busy_set		*out;		/* reading: the answer */
+	struct busy_set		*out;		/* the answer */
 	struct busy_set		 got;		/* answers so far */
+	char			 why_outbox[256];	/* why the outbox did not do */
+	char			 why[520];	/* why the read failed */
 	enum fstate		 state;
 	size_t			 coll;
 	char			*principal;
@@ -104,35 +105,35 @@ health(struct caldav_srv *srv, const struct http_result *res)
 	    res->message[0] != '\0' ? res->message : http_reason(res->status));
 }
 
-/* Choose means m for the server, saying why. */
+/* Discovery is over: the outbox, or the free-busy-query, saying why. */
 static void
-choose(struct fjob *f, enum caldav_fb_means m, const char *fmt, ...)
-    TANDEM_PRINTF(3, 4);
+discovered(struct fjob *f, const char *fmt, ...) TANDEM_PRINTF(2, 3);
 
 static void
-choose(struct fjob *f, enum caldav_fb_means m, const char *fmt, ...)
+discovered(struct fjob *f, const char *fmt, ...)
 {
 	va_list	ap;
 
-	f->srv->means = m;
+	f->srv->discovered = 1;
 	va_start(ap, fmt);
-	vsnprintf(f->srv->why, sizeof(f->srv->why), fmt, ap);
+	vsnprintf(f->srv->fb_why, sizeof(f->srv->fb_why), fmt, ap);
 	va_end(ap);
-	set_state(f, F_DONE);
+	set_state(f, f->srv->outbox != NULL ? F_POST : F_QUERY);
+	f->coll = 0;
 }
 
-/* The probe goes on with the free-busy-query, or settles on events. */
-static void
-try_query(struct fjob *f, const char *why_not_outbox)
+/* The URL the free-busy-query of collection k goes to. */
+static const char *
+query_url(const struct fjob *f, size_t k)
 {
-	if (f->ask.dav->ncolls != 1) {
-		choose(f, CALDAV_FB_EVENTS, "%s; free-busy-query not tried "
-		    "(%zu calendars)", why_not_outbox, f->ask.dav->ncolls);
-		return;
-	}
-	snprintf(f->srv->why, sizeof(f->srv->why), "%s", why_not_outbox);
-	f->coll = 0;
-	set_state(f, F_QUERY);
+	return f->ask.dav->ncolls > 0 ? f->ask.dav->colls[k].url :
+	    f->ask.dav->url;
+}
+
+static size_t
+query_count(const struct fjob *f)
+{
+	return f->ask.dav->ncolls > 0 ? f->ask.dav->ncolls : 1;
 }
 
 static int
@@ -232,7 +233,7 @@ send_state(struct fjob *f)
 	case F_QUERY:
 		body = query_body(f);
 		rc = body == NULL ? TANDEM_ENOMEM : submit(f, "REPORT",
-		    f->ask.dav->colls[f->coll].url, "1", body, XML_CT);
+		    query_url(f, f->coll), "1", body, XML_CT);
 		break;
 	default:
 		TANDEM_REQUIRE(0);
@@ -254,12 +255,15 @@ on_principal(struct fjob *f, const struct http_result *res)
 	if (p != NULL) {
 		f->principal = caldav_resolve(res->where, p);
 		set_state(f, F_BOXES);
-	} else if (f->state == F_WELLKNOWN && f->ask.server != NULL)
+	} else if (f->state == F_WELLKNOWN && f->ask.server != NULL &&
+	    f->ask.server->url != NULL)
 		set_state(f, F_PRINCIPAL);
 	else
-		try_query(f, "no principal found for the account");
-	if (p != NULL && f->principal == NULL)
-		choose(f, CALDAV_FB_EVENTS, "out of memory");
+		discovered(f, "no principal found for the account");
+	if (p != NULL && f->principal == NULL) {
+		f->rc = TANDEM_ENOMEM;
+		set_state(f, F_DONE);
+	}
 	dav_multistatus_free(&ms);
 }
 
@@ -278,51 +282,38 @@ on_boxes(struct fjob *f, const struct http_result *res)
 	if (box != NULL && f->srv->self != NULL) {
 		free(f->srv->outbox);
 		f->srv->outbox = caldav_resolve(f->principal, box);
-		set_state(f, F_POST);
+		discovered(f, "the account's schedule outbox");
 	} else
-		try_query(f, box == NULL ? "no schedule outbox" :
+		discovered(f, "%s", box == NULL ? "no schedule outbox" :
 		    "no mailto: address for the account");
 	dav_multistatus_free(&ms);
 }
 
-/* The free-busy-query is not trusted either: events, saying both whys. */
-static void
-not_trusted(struct fjob *f, const char *why)
-{
-	char	before[sizeof(f->srv->why)];
-
-	snprintf(before, sizeof(before), "%s", f->srv->why);
-	choose(f, CALDAV_FB_EVENTS, "%.120s%sfree-busy-query not trusted: %.120s",
-	    before, before[0] != '\0' ? "; " : "", why);
-}
-
-/* Cut tandem's sessions from what came, then judge it or hand it over. */
+/* An answer came: tandem's own sessions are cut from it, and it is the read. */
 static void
 settle(struct fjob *f, enum caldav_fb_means m)
 {
-	char	why[256];
 	int	rc;
 
 	rc = freebusy_subtract(&f->got, f->ask.cut, f->ask.ncut);
-	if (rc == 0 && f->events == NULL) {	/* a read */
-		busy_set_free(f->out);
-		*f->out = f->got;
-		memset(&f->got, 0, sizeof(f->got));
+	if (rc < 0) {
+		f->rc = rc;
 		set_state(f, F_DONE);
 		return;
 	}
-	rc = rc < 0 ? rc : freebusy_agrees(&f->got, f->events, f->ask.from,
-	    f->ask.to, why, sizeof(why));
-	if (rc == 1)
-		choose(f, m, "its answer for %s agrees with the events",
-		    f->ask.owner);
-	else if (m == CALDAV_FB_OUTBOX)
-		try_query(f, rc == 0 ? why : "outbox answer not checked");
-	else
-		not_trusted(f, rc == 0 ? why : tandem_strerror(rc));
+	busy_set_free(f->out);
+	*f->out = f->got;
+	memset(&f->got, 0, sizeof(f->got));
+	if (f->ask.used != NULL)
+		*f->ask.used = m;
+	set_state(f, F_DONE);
 }
 
-/* Why a free/busy answer is refused: the read fails, the probe moves on. */
+/*
+ * An answer refused: an outbox that will not answer for this person (a
+ * recipient-level 3.x, a 403) leaves the free-busy-query; otherwise the
+ * read fails, saying why, and the person stays unreadable.
+ */
 static void
 refuse(struct fjob *f, enum caldav_fb_means m, const char *fmt, ...)
     TANDEM_PRINTF(3, 4);
@@ -336,15 +327,17 @@ refuse(struct fjob *f, enum caldav_fb_means m, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	if (f->events == NULL) {
-		diag_add(f->diag, f->ask.owner, 0, "free/busy (%s): %s",
-		    caldav_fb_means_name(m), why);
-		f->rc = TANDEM_EIO;
-		set_state(f, F_DONE);
-	} else if (m == CALDAV_FB_OUTBOX)
-		try_query(f, why);
-	else
-		not_trusted(f, why);
+	if (m == CALDAV_FB_OUTBOX) {
+		snprintf(f->why_outbox, sizeof(f->why_outbox), "%s", why);
+		f->coll = 0;
+		set_state(f, F_QUERY);
+		return;
+	}
+	snprintf(f->why, sizeof(f->why), "%.250s%s%.250s", f->why_outbox,
+	    f->why_outbox[0] != '\0' ? "; " : "", why);
+	diag_add(f->diag, f->ask.owner, 0, "free/busy: %s", f->why);
+	f->rc = TANDEM_EIO;
+	set_state(f, F_DONE);
 }
 
 static void
@@ -396,7 +389,7 @@ on_query(struct fjob *f, const struct http_result *res)
 	busy_set_free(&one);
 	if (rc < 0)
 		refuse(f, CALDAV_FB_QUERY, "%s", why);
-	else if (++f->coll < f->ask.dav->ncolls)
+	else if (++f->coll < query_count(f))
 		return;		/* the next collection */
 	else if (busy_merge(&f->got) < 0)
 		refuse(f, CALDAV_FB_QUERY, "out of memory");
@@ -411,7 +404,9 @@ fjob_end(struct fjob *f)
 	void			*ud = f->ud;
 	int			rc = f->rc;
 
-	f->srv->probing = f->events != NULL ? 0 : f->srv->probing;
+	if (rc != 0 && f->ask.why != NULL)
+		snprintf(f->ask.why, f->ask.why_size, "%s", f->why[0] != '\0' ?
+		    f->why : tandem_strerror(rc));
 	busy_set_free(&f->got);
 	free(f->principal);
 	free(f);
@@ -469,34 +464,6 @@ start(struct fjob *f)
 }
 
 int
-caldav_fb_probe(struct caldav_srv *srv, struct http *h,
-    const struct caldav_fb_ask *ask, const struct busy_set *events,
-    struct tandem_diag *diag, caldav_fb_done_fn cb, void *ud)
-{
-	struct fjob	*f;
-	int		 rc;
-
-	if (tandem_fails_assert(srv != NULL && ask != NULL && ask->dav != NULL &&
-	    events != NULL && cb != NULL && srv->origin != NULL))
-		return TANDEM_EINVAL;
-	f = calloc(1, sizeof(*f));
-	if (f == NULL)
-		return TANDEM_ENOMEM;
-	f->srv = srv;
-	f->h = h;
-	f->ask = *ask;
-	f->events = events;
-	f->diag = diag;
-	f->cb = cb;
-	f->ud = ud;
-	set_state(f, F_WELLKNOWN);
-	rc = start(f);
-	if (rc == 0)
-		srv->probing = 1;
-	return rc;
-}
-
-int
 caldav_fb_read(struct caldav_srv *srv, struct http *h,
     const struct caldav_fb_ask *ask, struct busy_set *out,
     struct tandem_diag *diag, caldav_fb_done_fn cb, void *ud)
@@ -504,8 +471,8 @@ caldav_fb_read(struct caldav_srv *srv, struct http *h,
 	struct fjob	*f;
 
 	if (tandem_fails_assert(srv != NULL && ask != NULL && ask->dav != NULL &&
-	    out != NULL && cb != NULL && (srv->means == CALDAV_FB_OUTBOX ||
-	    (srv->means == CALDAV_FB_QUERY && ask->dav->ncolls > 0))))
+	    ask->dav->url != NULL && out != NULL && cb != NULL &&
+	    srv->origin != NULL))
 		return TANDEM_EINVAL;
 	f = calloc(1, sizeof(*f));
 	if (f == NULL)
@@ -517,6 +484,9 @@ caldav_fb_read(struct caldav_srv *srv, struct http *h,
 	f->diag = diag;
 	f->cb = cb;
 	f->ud = ud;
-	set_state(f, srv->means == CALDAV_FB_OUTBOX ? F_POST : F_QUERY);
+	if (!srv->discovered)
+		set_state(f, F_WELLKNOWN);
+	else
+		set_state(f, srv->outbox != NULL ? F_POST : F_QUERY);
 	return start(f);
 }

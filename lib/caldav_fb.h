@@ -1,21 +1,20 @@
 /*
- * caldav_fb: busy time from a CalDAV server's free/busy, by the best means
- * the server offers, probed once per server and remembered:
- *
+ * caldav_fb: busy time from a CalDAV server's free/busy, for the people
+ * whose events tandem may not read (the service account has free/busy
+ * rights only: the server answers 403 to reading the calendar).  Where the
+ * events can be read they are the truth and this is never asked: servers
+ * answer free/busy wrongly for some people (floating and all-day events
+ * placed in UTC, declined events counted busy), so an answer that agrees
+ * for one person proves nothing for the next.
  *   outbox   a VFREEBUSY REQUEST POSTed to the service account's
  *            schedule-outbox (RFC 6638): any user's busy time by address
  *   query    a free-busy-query REPORT on the person's calendar (RFC 4791)
- *   events   the events themselves (caldav.c) and local expansion
- *
- * The probe runs once per server (scheme://authority), right after a
- * person's events were read: it discovers the account's principal
- * (/.well-known/caldav, else the [server] URL) and outbox, asks the outbox,
- * then the free-busy-query, and trusts an answer only when it covers
- * exactly the time the same person's events cover.  A 207, a body that is
- * not a calendar, a recipient-level failure or a disagreement is not
- * trusted: the next means is tried, and events is the last.  A calendar
- * whose [server] section says freebusy = events is always read as events
- * (and never probed with).
+ * The account's principal (/.well-known/caldav, else the [server] URL) and
+ * outbox are found once per server (scheme://authority) and remembered;
+ * the outbox is asked first, and an outbox that will not answer for a
+ * person (a 3.x request-status, an HTTP error) leaves the free-busy-query.
+ * A 207, a body that is not a calendar or a recipient-level failure is no
+ * answer: the person stays unreadable, and their sessions unschedulable.
  *
  * Glossary
  *   origin    scheme://authority of a calendar URL: what "a server" is here
@@ -35,7 +34,7 @@
 struct http;
 
 enum caldav_fb_means {
-	CALDAV_FB_UNKNOWN,	/* not probed yet */
+	CALDAV_FB_UNKNOWN,	/* not asked */
 	CALDAV_FB_EVENTS,
 	CALDAV_FB_QUERY,
 	CALDAV_FB_OUTBOX
@@ -44,11 +43,12 @@ enum caldav_fb_means {
 /* What tandem knows of one server; kept between passes. */
 struct caldav_srv {
 	char			*origin;
-	enum caldav_fb_means	 means;
-	int			 probing;	/* a probe is in flight */
+	enum caldav_fb_means	 means;		/* how people are read: events */
+	char			 why[256];	/* why this means */
+	int			 discovered;	/* the account's outbox looked for */
 	char			*outbox;	/* the account's outbox URL, or NULL */
 	char			*self;		/* mailto: of the account, or NULL */
-	char			 why[256];	/* why this means */
+	char			 fb_why[128];	/* what the discovery found */
 	/* health, for tandemctl status */
 	int64_t			 last_ok;	/* UTC of the last good answer, 0 */
 	int64_t			 last_fail;
@@ -62,27 +62,22 @@ typedef void (*caldav_fb_done_fn)(void *ud, int rc);
 /* One free/busy question: whose, over which time, without what. */
 struct caldav_fb_ask {
 	const struct server	*server;	/* credentials, or NULL */
-	const struct caldav_cal	*dav;		/* the person's calendar, read */
+	const struct caldav_cal	*dav;		/* the person's calendar: its URL,
+						   and its collections if known */
 	const char		*owner;		/* the person's address */
 	int64_t			 from, to;
 	const struct busy	*cut;		/* tandem's own sessions of the */
 	size_t			 ncut;		/* person: taken out of answers */
+	enum caldav_fb_means	*used;		/* out: how it was answered */
+	char			*why;		/* out: why not, in words */
+	size_t			 why_size;
 };
 
 /*
- * Probe srv's means with a person whose calendar was just read, events
- * being all its busy time over [from, to), tandem's own events included as
- * a server's answer has them (ask->cut is applied to the answer first).  Sets srv->means and srv->why; cb(ud, 0) from
- * the loop.  0, or an error (cb is not called).  ask is copied.
- */
-int caldav_fb_probe(struct caldav_srv *srv, struct http *h,
-    const struct caldav_fb_ask *ask, const struct busy_set *events,
-    struct tandem_diag *diag, caldav_fb_done_fn cb, void *ud);
-
-/*
- * The person's busy time by srv->means (outbox or query) into *out, cut;
- * cb(ud, rc) from the loop, rc 0 or an error (reported to diag: the caller
- * reads the events instead).  0, or an error (cb not called).
+ * The person's busy time from the server's free/busy into *out, with
+ * ask->cut taken out; cb(ud, rc) from the loop, rc 0 or an error (then
+ * ask->why says why, and it was reported to diag).  0, or an error (cb not
+ * called).  ask is copied; its out pointers must outlive the read.
  */
 int caldav_fb_read(struct caldav_srv *srv, struct http *h,
     const struct caldav_fb_ask *ask, struct busy_set *out,

@@ -33,6 +33,7 @@ struct cal {
 	int			 stale;		/* the last read failed; busy is
 						   the last good data */
 	char			 why[400];	/* why, when failed */
+	char			 source[600];	/* where busy came from, in words */
 	struct busy_set		 busy;		/* merged, for [from, to) */
 	struct watch_set	 watch;		/* tandem's events in it */
 	int64_t			 longest;	/* longest interval of busy */
@@ -42,6 +43,8 @@ struct cal {
 	struct caldav_cal	 dav;		/* what CalDAV said of url */
 	struct busy_set		 fb;		/* this read's free/busy answer */
 	int			 fb_ok;		/* busy comes from fb */
+	enum caldav_fb_means	 fb_means;	/* and how it was answered */
+	char			 fb_why[400];	/* why fb could not be had */
 	struct busy		*cut;		/* tandem's sessions of the owner */
 	size_t			 ncut, cutcap;
 	struct caldav_inbox	 inbox;		/* the organizer's (owner "") */
@@ -59,6 +62,10 @@ const struct cal *calendars_find(const struct tandem_calendars *c,
  */
 const struct cal *calendars_organizer(const struct tandem_calendars *c,
     const struct program *pg);
+
+/* The calendars the last read needed: calendars_get() is NULL for others. */
+size_t calendars_count(const struct tandem_calendars *c);
+const struct cal *calendars_get(const struct tandem_calendars *c, size_t i);
 
 /* The CalDAV servers seen so far, with their health and means: the count,
  * and server i (below the count). */

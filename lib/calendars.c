@@ -62,6 +62,8 @@ struct tandem_calendars {
 	void			*progress_ud;
 };
 
+static int	fb_start(struct tandem_calendars *c, struct cal *e);
+
 void
 calendars_set_progress(struct tandem_calendars *c, calendars_progress_fn fn,
     void *ud)
@@ -439,6 +441,47 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 	return 0;
 }
 
+/* Where e's busy time came from in this read, in words, for explain. */
+static void
+source_text(struct cal *e)
+{
+	char	*buf = e->source, *where;
+	size_t	 size = sizeof(e->source);
+
+	if (e->fb_ok)
+		snprintf(buf, size, "the server's free/busy (%s), because tandem "
+		    "may not read the events (%.300s)",
+		    caldav_fb_means_name(e->fb_means), e->dav.why);
+	else if (!e->ok)
+		snprintf(buf, size, "nothing: the calendar could not be read "
+		    "(%.400s)", e->why);
+	else if (e->stale)
+		snprintf(buf, size, "the last good copy of the calendar (it could "
+		    "not be read again: %.400s)", e->why);
+	else {
+		where = http_redact(e->dav.kind == CALDAV_DAV && e->dav.url != NULL ?
+		    e->dav.url : e->url);
+		snprintf(buf, size, "the events of %s%.300s%s",
+		    e->dav.kind == CALDAV_DAV ? "the CalDAV calendar " :
+		    e->is_feed ? "the feed " : "", where != NULL ? where : e->url,
+		    e->damaged > 0 ? " (damaged events skipped: see the warnings)" :
+		    "");
+		free(where);
+	}
+}
+
+size_t
+calendars_count(const struct tandem_calendars *c)
+{
+	return c != NULL ? c->n : 0;
+}
+
+const struct cal *
+calendars_get(const struct tandem_calendars *c, size_t i)
+{
+	return c->v[i].needed ? &c->v[i] : NULL;
+}
+
 /*
  * Did e's read this time fail, and why: the source's own words.  A
  * CalDAV calendar or a feed that fails keeps its last good data (ok), but
@@ -450,8 +493,10 @@ note_failure(struct cal *e)
 	const char	*why = NULL;
 	int		 err = 0;
 
-	if (e->dav.kind == CALDAV_DAV || (e->is_feed && e->dav.error != 0 &&
-	    e->dav.kind != CALDAV_FEED)) {
+	if (e->fb_ok) {
+		err = 0;
+	} else if (e->dav.kind == CALDAV_DAV || (e->is_feed &&
+	    e->dav.error != 0 && e->dav.kind != CALDAV_FEED)) {
 		err = e->dav.error;
 		why = e->dav.why;
 	} else if (e->is_feed) {
@@ -464,6 +509,9 @@ note_failure(struct cal *e)
 		return;
 	snprintf(e->why, sizeof(e->why), "%s", why != NULL && why[0] != '\0' ?
 	    why : err != 0 ? tandem_strerror(err) : "could not be read");
+	if (err == TANDEM_EACCES && e->fb_why[0] != '\0')
+		snprintf(e->why + strlen(e->why), sizeof(e->why) - strlen(e->why),
+		    "; nor its server's free/busy: %s", e->fb_why);
 }
 
 /* Two people's CalDAV calendars that share a collection URL. */
@@ -529,7 +577,9 @@ read_all(struct tandem_calendars *c, int64_t from, int64_t to,
 			continue;
 		c->st.calendars++;
 		e->why[0] = '\0';
-		if (e->dav.kind == CALDAV_DAV && !dav_has_data(&e->dav))
+		if (e->fb_ok)
+			rc = expand(c, e, from, to, diag);
+		else if (e->dav.kind == CALDAV_DAV && !dav_has_data(&e->dav))
 			e->ok = 0;	/* never read whole: reported */
 		else if (e->dav.kind != CALDAV_DAV && e->is_feed &&
 		    e->feed.body == NULL)
@@ -544,6 +594,7 @@ read_all(struct tandem_calendars *c, int64_t from, int64_t to,
 		e = &c->v[i];
 		if (!e->needed)
 			continue;
+		source_text(e);
 		c->st.failed += e->failed;
 		c->st.stale += e->stale;
 		c->st.intervals += e->ok ? e->busy.n : 0;
@@ -702,25 +753,9 @@ ask_for(struct tandem_calendars *c, struct cal *e, struct caldav_fb_ask *a)
 	a->to = c->rd->to;
 	a->cut = e->cut;
 	a->ncut = e->ncut;
-}
-
-/* A probe in flight: the person's events it compares the answers with. */
-struct probe_ctx {
-	struct tandem_calendars	*c;
-	struct busy_set		 events;
-};
-
-static void
-probe_done(void *ud, int rc)
-{
-	struct probe_ctx	*p = ud;
-	struct tandem_calendars	*c = p->c;
-
-	busy_set_free(&p->events);
-	free(p);
-	if (rc == TANDEM_ENOMEM)
-		c->rd->rc = rc;
-	one_done(c);
+	a->used = &e->fb_means;
+	a->why = e->fb_why;
+	a->why_size = sizeof(e->fb_why);
 }
 
 static int
@@ -728,48 +763,6 @@ forced_events(const struct cal *e)
 {
 	return e->dav.server != NULL && e->dav.server->freebusy != NULL &&
 	    strcmp(e->dav.server->freebusy, "events") == 0;
-}
-
-/*
- * After e's events were read: the first time for its server, find out how
- * the server's free/busy can be had.  0 (a probe runs or none is needed).
- */
-static int
-maybe_probe(struct tandem_calendars *c, struct cal *e)
-{
-	struct caldav_srv	*s = srv_for(c, e->dav.url);
-	struct caldav_fb_ask	 a;
-	struct probe_ctx	*p;
-	struct busy_req		 r;
-	int			 rc;
-
-	if (s == NULL)
-		return TANDEM_ENOMEM;
-	if (forced_events(e) || s->means != CALDAV_FB_UNKNOWN || s->probing ||
-	    e->dav.kind != CALDAV_DAV || e->dav.error != 0 || e->owner[0] == '\0')
-		return 0;
-	p = calloc(1, sizeof(*p));
-	if (p == NULL)
-		return TANDEM_ENOMEM;
-	p->c = c;
-	busy_req_for(c, e, c->rd->from, c->rd->to, &r);
-	r.keep_tandem = 1;	/* compared with an answer that has them */
-	rc = from_dav(&r, &e->dav, &p->events, NULL);
-	if (rc == 0)
-		rc = busy_merge(&p->events);
-	ask_for(c, e, &a);
-	a.ncut = 0;		/* nothing cut: both sides have everything */
-	if (rc == 0)
-		rc = caldav_fb_probe(s, c->rd->h, &a, &p->events, c->rd->diag,
-		    probe_done, p);
-	if (rc < 0) {
-		busy_set_free(&p->events);
-		free(p);
-		s->means = CALDAV_FB_EVENTS;	/* not probed again */
-		return rc == TANDEM_ENOMEM ? rc : 0;
-	}
-	c->rd->left++;
-	return 0;
 }
 
 /* What a read of d tells of its server's health. */
@@ -846,8 +839,9 @@ dav_done(void *ud, struct caldav_cal *d)
 		rc = feed_start(c, e);
 	else if (d->kind == CALDAV_DAV && d->error == 0 && e->owner[0] == '\0')
 		rc = inbox_start(c, e);
-	else if (d->kind == CALDAV_DAV && d->error == 0)
-		rc = maybe_probe(c, e);
+	else if (d->error == TANDEM_EACCES && e->owner[0] != '\0' &&
+	    !forced_events(e))
+		rc = fb_start(c, e);
 	if (rc == 0)
 		rc = dav_health(c, d);
 	if (rc == TANDEM_ENOMEM)
@@ -877,7 +871,7 @@ struct fb_ctx {
 	struct cal		*e;
 };
 
-/* A free/busy answer, or its failure: then the events are read instead. */
+/* The server's free/busy for a person whose events may not be read. */
 static void
 fb_done(void *ud, int rc)
 {
@@ -888,28 +882,28 @@ fb_done(void *ud, int rc)
 	free(f);
 	e->fb_ok = rc == 0;
 	e->fresh = rc == 0;
-	if (rc != 0 && rc != TANDEM_ECANCELED && events_start(c, e) < 0)
-		c->rd->rc = TANDEM_ENOMEM;
+	if (rc == TANDEM_ENOMEM)
+		c->rd->rc = rc;
 	one_done(c);
 }
 
-/* e by free/busy when its server is known to answer it well; 1 if not. */
+
+/*
+ * e's events may not be read (403): ask its server's free/busy instead.
+ * 0 when a callback will come or nothing could be asked (e stays
+ * unreadable, e->fb_why says why), or TANDEM_ENOMEM.
+ */
 static int
 fb_start(struct tandem_calendars *c, struct cal *e)
 {
-	struct caldav_srv	*s;
+	struct caldav_srv	*s = srv_for(c, e->dav.url);
 	struct caldav_fb_ask	 a;
 	struct fb_ctx		*f;
 	int			 rc;
 
-	if (e->dav.kind != CALDAV_DAV || !dav_has_data(&e->dav) ||
-	    forced_events(e) || e->owner[0] == '\0')
-		return 1;
-	s = srv_for(c, e->dav.url);
+	e->fb_why[0] = '\0';
 	if (s == NULL)
 		return TANDEM_ENOMEM;
-	if (s->means != CALDAV_FB_OUTBOX && s->means != CALDAV_FB_QUERY)
-		return 1;
 	f = calloc(1, sizeof(*f));
 	rc = f == NULL ? TANDEM_ENOMEM : cuts_for(c, e);
 	ask_for(c, e, &a);
@@ -921,7 +915,10 @@ fb_start(struct tandem_calendars *c, struct cal *e)
 	}
 	if (rc < 0) {
 		free(f);
-		return rc == TANDEM_ENOMEM ? rc : 1;
+		if (rc != TANDEM_ENOMEM)
+			snprintf(e->fb_why, sizeof(e->fb_why), "%s",
+			    tandem_strerror(rc));
+		return rc == TANDEM_ENOMEM ? rc : 0;
 	}
 	c->rd->left++;
 	return 0;
@@ -930,15 +927,10 @@ fb_start(struct tandem_calendars *c, struct cal *e)
 static int
 start_one(struct tandem_calendars *c, struct cal *e)
 {
-	int	rc;
-
 	e->fresh = 0;
 	e->fb_ok = 0;
 	if (e->dav.kind == CALDAV_FEED)
 		return feed_start(c, e);
-	rc = fb_start(c, e);
-	if (rc <= 0)
-		return rc;
 	return events_start(c, e);
 }
 

@@ -89,6 +89,91 @@ servers_text(struct ctl *c)
 	}
 }
 
+/* A calendar status names: what went wrong, or that free/busy stood in. */
+static const char *
+cal_note(const struct cal *e)
+{
+	if (e == NULL)
+		return NULL;
+	if (e->fb_ok)
+		return "freebusy";
+	if (e->failed)
+		return "unreadable";
+	if (e->stale)
+		return "stale";
+	return NULL;
+}
+
+static void
+cal_counts(struct ctl *c, struct tandem_calendars_stats *st, size_t *fb)
+{
+	const struct cal	*e;
+	size_t			 i;
+
+	memset(st, 0, sizeof(*st));
+	tandem_calendars_stats(c->e->cals, st);
+	*fb = 0;
+	for (i = 0; i < calendars_count(c->e->cals); i++) {
+		e = calendars_get(c->e->cals, i);
+		*fb += e != NULL && e->fb_ok;
+	}
+}
+
+/* The calendars of the last pass: counts, then each that is not plain. */
+static json_object *
+calendars_json(struct ctl *c)
+{
+	struct tandem_calendars_stats	 st;
+	const struct cal		*e;
+	json_object			*o = json_object_new_object(), *a, *p;
+	size_t				 i, fb;
+
+	cal_counts(c, &st, &fb);
+	json_object_object_add(o, "read", json_object_new_int64((int64_t)st.calendars));
+	json_object_object_add(o, "unreadable", json_object_new_int64((int64_t)st.failed));
+	json_object_object_add(o, "stale", json_object_new_int64((int64_t)st.stale));
+	json_object_object_add(o, "by_freebusy", json_object_new_int64((int64_t)fb));
+	json_object_object_add(o, "damaged_events",
+	    json_object_new_int64((int64_t)st.damaged));
+	a = json_object_new_array();
+	for (i = 0; i < calendars_count(c->e->cals); i++) {
+		e = calendars_get(c->e->cals, i);
+		if (cal_note(e) == NULL)
+			continue;
+		p = json_object_new_object();
+		json_object_object_add(p, "email", json_object_new_string(e->owner));
+		json_object_object_add(p, "name", json_object_new_string(e->name));
+		json_object_object_add(p, "status", json_object_new_string(cal_note(e)));
+		json_object_object_add(p, "busy_from", json_object_new_string(e->source));
+		json_object_array_add(a, p);
+	}
+	json_object_object_add(o, "people", a);
+	return o;
+}
+
+static void
+calendars_text(struct ctl *c)
+{
+	struct tandem_calendars_stats	 st;
+	const struct cal		*e;
+	size_t				 i, fb;
+
+	if (c->e->cals == NULL)
+		return;
+	cal_counts(c, &st, &fb);
+	fprintf(c->out, "calendars  %zu read in the last pass: %zu by the server's "
+	    "free/busy, %zu could not be read, %zu from the last good copy; %zu "
+	    "damaged event%s skipped\n", st.calendars, fb, st.failed, st.stale,
+	    st.damaged, st.damaged == 1 ? "" : "s");
+	for (i = 0; i < calendars_count(c->e->cals); i++) {
+		e = calendars_get(c->e->cals, i);
+		if (cal_note(e) != NULL)
+			fprintf(c->out, "           %s <%s>: busy time from %s\n",
+			    e->owner[0] != '\0' ? e->name : "the organizer",
+			    e->owner, e->source);
+	}
+}
+
 /* How e-mails leave: the SMTP URL without userinfo, or sendmail's path. */
 static char *
 mail_transport(const struct ctl *c)
@@ -185,6 +270,8 @@ status_json(struct ctl *c, const size_t *states, size_t nstates,
 	json_object_object_add(o, "next_wake", ctl_json_time(
 	    c->e->next_wake < 0 ? 0 : c->e->next_wake));
 	json_object_object_add(o, "servers", servers_json(c));
+	if (c->e->cals != NULL)
+		json_object_object_add(o, "calendars", calendars_json(c));
 	if (mails(c, mail))
 		json_object_object_add(o, "mail", mail_json(c, mail));
 	return ctl_print_json(c, o);
@@ -235,6 +322,7 @@ status_text(struct ctl *c, const size_t *states, size_t nstates,
 	    "%zu given up\nnext wake  %s\n", jobs->queued, jobs->retrying,
 	    jobs->done, jobs->given_up, wake);
 	servers_text(c);
+	calendars_text(c);
 	if (mails(c, mail))
 		mail_text(c, mail);
 	return 0;

@@ -140,6 +140,18 @@ none(FILE *f, const struct slots_req *q, const struct slots_result *res, int hav
 	}
 }
 
+/* Where each person's busy time came from, in words. */
+static void
+sources(FILE *f, const struct slots_req *q)
+{
+	int	k;
+
+	for (k = 0; k < 2; k++)
+		fprintf(f, "%-9s %s: %s\n", k == 0 ? "busy from" : "",
+		    who_name(q, k), q->who[k].source != NULL ?
+		    q->who[k].source : "no calendar read");
+}
+
 static int
 describe(void *ud, const struct tandem_plan *p, size_t i,
     const struct slots_req *q, const struct slots_result *res, int have)
@@ -149,6 +161,7 @@ describe(void *ud, const struct tandem_plan *p, size_t i,
 	int		 rc = 0;
 
 	header(c->f, p, i, q, res);
+	sources(c->f, q);
 	if (!res->found) {
 		none(c->f, q, res, have);
 		return 0;

@@ -661,6 +661,24 @@ pump(struct http *h)
 	}
 }
 
+/*
+ * A request that went wrong after a redirect says where it was sent first:
+ * the URL in the message is not the one configured.
+ */
+static void
+redirected_note(struct xfer *x)
+{
+	size_t	n = strlen(x->res.message);
+	char	*first;
+
+	if (x->res.message[0] == '\0' || x->asked == NULL)
+		return;
+	first = http_redact(x->asked);
+	snprintf(x->res.message + n, sizeof(x->res.message) - n,
+	    " (redirected there from %s)", first != NULL ? first : "?");
+	free(first);
+}
+
 /* The user's callback, then the request is gone. */
 static void
 finish(struct xfer *x)
@@ -670,6 +688,7 @@ finish(struct xfer *x)
 	if (x->hops > 0 && x->res.url == NULL) {
 		x->res.url = util_strdup(x->url);
 		x->res.moved = !x->temporary;
+		redirected_note(x);
 	}
 	xfer_set_state(x, X_DONE);
 	h->pending--;

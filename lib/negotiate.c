@@ -229,6 +229,7 @@ person(const struct run *r, const struct program *pg, const struct person *p,
 	sp->extra = w->booked;
 	sp->nextra = w->n;
 	*cal = calendars_find(r->cals, p);
+	sp->source = *cal != NULL ? (*cal)->source : NULL;
 	if (*cal == NULL || !(*cal)->ok)
 		return;
 	sp->busy = (*cal)->busy.v;

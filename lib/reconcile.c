@@ -424,7 +424,7 @@ unschedulable(struct pass *x, size_t i)
 	const struct tandem_session	*s = &x->plan->v[i];
 	struct slot			*sl = &x->v[i];
 	struct queue_session		 q;
-	char				 why[512], key[300];
+	char				 why[1500], key[300];
 
 	sl->r.state = TANDEM_ENGINE_UNSCHEDULABLE;
 	sl->dirty = 1;

@@ -63,6 +63,8 @@ struct slots_person {
 	const struct busy	*extra;		/* more busy time (sessions already
 						   placed), sorted by start */
 	size_t			 nextra;
+	const char		*source;	/* where busy came from, in words
+						   (for explain), or NULL */
 };
 
 /* Return 1 when person (0 or 1) may have another session starting at start. */
