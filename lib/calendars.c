@@ -25,44 +25,11 @@
 #include "tandem-int.h"
 #include "busy.h"
 #include "calendars-int.h"
+#include "calendars-read.h"
 #include "plan-int.h"
 #include "source_file.h"
 #include "source_http.h"
 #include "http.h"
-
-/* A read in flight. */
-struct reading {
-	struct http		*h;
-	struct tandem_diag	*diag;
-	int64_t			 from, to;
-	int64_t			 t0;
-	const struct tandem_plan *plan;
-	size_t			 left;
-	size_t			 first_total;	/* calendars read for the first time */
-	size_t			 first_done;
-	size_t			 first_failed;
-	size_t			 first_logged;	/* tenths logged */
-	int			 rc;
-	calendars_done_fn	 cb;
-	void			*ud;
-};
-
-struct tandem_calendars {
-	struct cal		*v;
-	size_t			 n;
-	size_t			 cap;
-	struct tandem_calendars_stats st;
-	struct busy_stats	 bs;
-	struct reading		*rd;
-	struct caldav_srv	**srv;		/* every server seen, by origin;
-						   each its own allocation: a
-						   probe in flight holds one */
-	size_t			 nsrv;
-	calendars_progress_fn	 progress;
-	void			*progress_ud;
-};
-
-static int	fb_start(struct tandem_calendars *c, struct cal *e);
 
 void
 calendars_set_progress(struct tandem_calendars *c, calendars_progress_fn fn,
@@ -76,8 +43,8 @@ calendars_set_progress(struct tandem_calendars *c, calendars_progress_fn fn,
  * A first read of many calendars (a new daemon, a big new program) takes a
  * while: say how far it is, at each tenth, with a guess of the time left.
  */
-static void
-first_read_progress(struct tandem_calendars *c, int failed)
+void
+calendars_first_progress(struct tandem_calendars *c, int failed)
 {
 	struct reading	*rd = c->rd;
 	double		 spent, left;
@@ -347,20 +314,6 @@ from_dav(const struct busy_req *r, const struct caldav_cal *d,
 	return 0;
 }
 
-/* Whether a CalDAV calendar has ever been read whole. */
-static int
-dav_has_data(const struct caldav_cal *d)
-{
-	size_t	i;
-
-	if (d->kind != CALDAV_DAV || d->ncolls == 0)
-		return 0;
-	for (i = 0; i < d->ncolls; i++)
-		if (d->colls[i].to == 0)
-			return 0;
-	return 1;
-}
-
 static int
 busy_copy(const struct busy_set *from, struct busy_set *to)
 {
@@ -441,128 +394,6 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 	return 0;
 }
 
-/* Where e's busy time came from in this read, in words, for explain. */
-static void
-source_text(struct cal *e)
-{
-	char	*buf = e->source, *where;
-	size_t	 size = sizeof(e->source);
-
-	if (e->fb_ok)
-		snprintf(buf, size, "the server's free/busy (%s), because tandem "
-		    "may not read the events (%.300s)",
-		    caldav_fb_means_name(e->fb_means), e->dav.why);
-	else if (!e->ok)
-		snprintf(buf, size, "nothing: the calendar could not be read "
-		    "(%.400s)", e->why);
-	else if (e->stale)
-		snprintf(buf, size, "the last good copy of the calendar (it could "
-		    "not be read again: %.400s)", e->why);
-	else {
-		where = http_redact(e->dav.kind == CALDAV_DAV && e->dav.url != NULL ?
-		    e->dav.url : e->url);
-		snprintf(buf, size, "the events of %s%.300s%s",
-		    e->dav.kind == CALDAV_DAV ? "the CalDAV calendar " :
-		    e->is_feed ? "the feed " : "", where != NULL ? where : e->url,
-		    e->damaged > 0 ? " (damaged events skipped: see the warnings)" :
-		    "");
-		free(where);
-	}
-}
-
-size_t
-calendars_count(const struct tandem_calendars *c)
-{
-	return c != NULL ? c->n : 0;
-}
-
-const struct cal *
-calendars_get(const struct tandem_calendars *c, size_t i)
-{
-	return c->v[i].needed ? &c->v[i] : NULL;
-}
-
-/*
- * Did e's read this time fail, and why: the source's own words.  A
- * CalDAV calendar or a feed that fails keeps its last good data (ok), but
- * the failure is still told: a plan made from old data is not sure.
- */
-static void
-note_failure(struct cal *e)
-{
-	const char	*why = NULL;
-	int		 err = 0;
-
-	if (e->fb_ok) {
-		err = 0;
-	} else if (e->dav.kind == CALDAV_DAV || (e->is_feed &&
-	    e->dav.error != 0 && e->dav.kind != CALDAV_FEED)) {
-		err = e->dav.error;
-		why = e->dav.why;
-	} else if (e->is_feed) {
-		err = e->feed.error;
-		why = e->feed.why;
-	}
-	e->failed = !e->ok;
-	e->stale = e->ok && err != 0 && err != TANDEM_ECANCELED;
-	if ((!e->failed && !e->stale) || e->why[0] != '\0')
-		return;
-	snprintf(e->why, sizeof(e->why), "%s", why != NULL && why[0] != '\0' ?
-	    why : err != 0 ? tandem_strerror(err) : "could not be read");
-	if (err == TANDEM_EACCES && e->fb_why[0] != '\0')
-		snprintf(e->why + strlen(e->why), sizeof(e->why) - strlen(e->why),
-		    "; nor its server's free/busy: %s", e->fb_why);
-}
-
-/* Two people's CalDAV calendars that share a collection URL. */
-static int
-share_one(const struct cal *a, const struct cal *b)
-{
-	size_t	i, k;
-
-	if (a->dav.kind != CALDAV_DAV || b->dav.kind != CALDAV_DAV ||
-	    strcmp(a->owner, b->owner) == 0 || a->owner[0] == '\0' ||
-	    b->owner[0] == '\0')
-		return 0;
-	for (i = 0; i < a->dav.ncolls; i++)
-		for (k = 0; k < b->dav.ncolls; k++)
-			if (strcmp(a->dav.colls[i].url, b->dav.colls[k].url) == 0)
-				return 1;
-	return 0;
-}
-
-/*
- * Several people whose calendar URLs lead to one collection: a server
- * that answers a service account's discovery with the account's own home
- * (and says nothing of owners) would make them all look alike, and free.
- * Whose the collection is cannot be told, so it is nobody's.
- */
-static int
-shared_homes(struct tandem_calendars *c, struct tandem_diag *diag)
-{
-	struct cal	*a, *b;
-	size_t		 i, k;
-	int		 rc = 0;
-
-	for (i = 0; i < c->n && rc == 0; i++) {
-		a = &c->v[i];
-		for (k = 0; a->needed && k < c->n; k++) {
-			b = &c->v[k];
-			if (k == i || !b->needed || !share_one(a, b))
-				continue;
-			a->ok = 0;
-			a->failed = 1;
-			snprintf(a->why, sizeof(a->why), "%s: leads to the same "
-			    "calendar as the one of %s (%s); whose it is cannot be "
-			    "told, so it is used for neither", a->url, b->owner,
-			    b->url);
-			rc = diag_add(diag, NULL, 0, "%s", a->why);
-			break;
-		}
-	}
-	return rc;
-}
-
 static int
 read_all(struct tandem_calendars *c, int64_t from, int64_t to,
     struct tandem_diag *diag)
@@ -579,22 +410,22 @@ read_all(struct tandem_calendars *c, int64_t from, int64_t to,
 		e->why[0] = '\0';
 		if (e->fb_ok)
 			rc = expand(c, e, from, to, diag);
-		else if (e->dav.kind == CALDAV_DAV && !dav_has_data(&e->dav))
+		else if (e->dav.kind == CALDAV_DAV && !calendars_dav_has_data(&e->dav))
 			e->ok = 0;	/* never read whole: reported */
 		else if (e->dav.kind != CALDAV_DAV && e->is_feed &&
 		    e->feed.body == NULL)
 			e->ok = 0;	/* never fetched: reported */
 		else if (!e->is_feed || e->fresh || e->from != from || e->to != to)
 			rc = expand(c, e, from, to, diag);
-		note_failure(e);
+		calendars_note_failure(e);
 	}
 	if (rc == 0)
-		rc = shared_homes(c, diag);
+		rc = calendars_shared_homes(c, diag);
 	for (i = 0; i < c->n && rc == 0; i++) {
 		e = &c->v[i];
 		if (!e->needed)
 			continue;
-		source_text(e);
+		calendars_source_text(e);
 		c->st.failed += e->failed;
 		c->st.stale += e->stale;
 		c->st.intervals += e->ok ? e->busy.n : 0;
@@ -622,8 +453,8 @@ read_end(struct tandem_calendars *c)
 	return rc;
 }
 
-static void
-one_done(struct tandem_calendars *c)
+void
+calendars_one_done(struct tandem_calendars *c)
 {
 	struct reading	*rd = c->rd;
 	calendars_done_fn cb;
@@ -657,12 +488,12 @@ feed_done(void *ud, int rc)
 	c->st.unchanged += e->feed.error == 0 && !e->feed.changed;
 	if (rc == TANDEM_ENOMEM)
 		c->rd->rc = rc;
-	one_done(c);
+	calendars_one_done(c);
 }
 
 /* Fetch e as a feed; 0 when a callback will come. */
-static int
-feed_start(struct tandem_calendars *c, struct cal *e)
+int
+calendars_feed_start(struct tandem_calendars *c, struct cal *e)
 {
 	struct source_http_feed	*f = &e->feed;
 	struct feed_ctx		*fc;
@@ -681,257 +512,14 @@ feed_start(struct tandem_calendars *c, struct cal *e)
 	return rc < 0 ? rc : 0;
 }
 
-/* The server of url (by origin), added the first time; NULL on ENOMEM. */
-static struct caldav_srv *
-srv_for(struct tandem_calendars *c, const char *url)
-{
-	struct caldav_srv	**grown, *s;
-	char			 *o = caldav_fb_origin(url);
-	size_t			  i;
-
-	for (i = 0; o != NULL && i < c->nsrv; i++)
-		if (strcmp(c->srv[i]->origin, o) == 0) {
-			free(o);
-			return c->srv[i];
-		}
-	s = o != NULL ? calloc(1, sizeof(*s)) : NULL;
-	grown = s != NULL ? realloc(c->srv, (c->nsrv + 1) * sizeof(*grown)) : NULL;
-	if (grown == NULL) {
-		free(s);
-		free(o);
-		return NULL;
-	}
-	c->srv = grown;
-	s->origin = o;
-	/*
-	 * A person's events are the truth wherever tandem may read them:
-	 * servers answer free/busy wrongly for some people (floating and
-	 * all-day events placed in UTC, declined events counted busy), and
-	 * agreeing for one person proves nothing for the next.
-	 */
-	s->means = CALDAV_FB_EVENTS;
-	snprintf(s->why, sizeof(s->why), "the events are read wherever tandem "
-	    "may read them; a server's free/busy is not taken for them");
-	grown[c->nsrv++] = s;
-	return s;
-}
-
-/* tandem's sessions of e's owner in the plan: cut from free/busy answers. */
-static int
-cuts_for(struct tandem_calendars *c, struct cal *e)
-{
-	const struct tandem_plan *p = c->rd->plan;
-	const struct plan_item	*it;
-	size_t			 i;
-	int			 rc;
-
-	e->ncut = 0;
-	for (i = 0; i < p->n; i++) {
-		it = &p->it[i];
-		if (!it->pinned || (strcmp(it->pr->mentor->email, e->owner) != 0 &&
-		    strcmp(it->pr->mentee->email, e->owner) != 0))
-			continue;
-		rc = util_grow((void **)&e->cut, &e->cutcap, e->ncut,
-		    sizeof(*e->cut));
-		if (rc < 0)
-			return rc;
-		e->cut[e->ncut].start = it->pin_start;
-		e->cut[e->ncut].end = it->pin_end;
-		e->cut[e->ncut++].kind = BUSY_BUSY;
-	}
-	return 0;
-}
-
-static void
-ask_for(struct tandem_calendars *c, struct cal *e, struct caldav_fb_ask *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->server = e->dav.server;
-	a->dav = &e->dav;
-	a->owner = e->owner;
-	a->from = c->rd->from;
-	a->to = c->rd->to;
-	a->cut = e->cut;
-	a->ncut = e->ncut;
-	a->used = &e->fb_means;
-	a->why = e->fb_why;
-	a->why_size = sizeof(e->fb_why);
-}
-
-static int
-forced_events(const struct cal *e)
-{
-	return e->dav.server != NULL && e->dav.server->freebusy != NULL &&
-	    strcmp(e->dav.server->freebusy, "events") == 0;
-}
-
-/* What a read of d tells of its server's health. */
-static int
-dav_health(struct tandem_calendars *c, const struct caldav_cal *d)
-{
-	struct caldav_srv	*s = srv_for(c, d->url);
-	char			*safe;
-
-	if (s == NULL)
-		return TANDEM_ENOMEM;
-	s->requests += d->st.requests;
-	if (d->error == 0 || d->error == TANDEM_ECANCELED) {
-		s->last_ok = d->error == 0 ? (int64_t)time(NULL) : s->last_ok;
-		return 0;
-	}
-	s->failures++;
-	s->last_fail = (int64_t)time(NULL);
-	safe = http_redact(d->url);
-	snprintf(s->last_error, sizeof(s->last_error), "%.160s: %s",
-	    safe != NULL ? safe : "?", tandem_strerror(d->error));
-	free(safe);
-	return 0;
-}
-
-size_t
-calendars_nservers(const struct tandem_calendars *c)
-{
-	return c != NULL ? c->nsrv : 0;
-}
-
-const struct caldav_srv *
-calendars_server(const struct tandem_calendars *c, size_t i)
-{
-	return c->srv[i];
-}
-
-static void
-inbox_done(void *ud)
-{
-	one_done(ud);
-}
-
-/* After the organizer's calendar: its inbox's tandem items removed. */
-static int
-inbox_start(struct tandem_calendars *c, struct cal *e)
-{
-	int	rc;
-
-	rc = caldav_inbox_run(&e->inbox, c->rd->h, e->dav.server, e->dav.url,
-	    inbox_done, c);
-	if (rc == 0)
-		c->rd->left++;
-	return rc == TANDEM_ENOMEM ? rc : 0;
-}
-
-static void
-dav_done(void *ud, struct caldav_cal *d)
-{
-	struct cal		*e = (struct cal *)(void *)((char *)d -
-	    offsetof(struct cal, dav));
-	struct tandem_calendars	*c = ud;
-	int			 rc = 0;
-
-	e->fresh = d->changed;
-	if (e->first) {
-		e->first = 0;
-		first_read_progress(c, d->error);
-	}
-	if (d->error == TANDEM_ENOMEM)
-		c->rd->rc = TANDEM_ENOMEM;
-	c->st.unchanged += d->kind == CALDAV_DAV && d->error == 0 && !d->changed;
-	if (d->kind == CALDAV_FEED)
-		rc = feed_start(c, e);
-	else if (d->kind == CALDAV_DAV && d->error == 0 && e->owner[0] == '\0')
-		rc = inbox_start(c, e);
-	else if (d->error == TANDEM_EACCES && e->owner[0] != '\0' &&
-	    !forced_events(e))
-		rc = fb_start(c, e);
-	if (rc == 0)
-		rc = dav_health(c, d);
-	if (rc == TANDEM_ENOMEM)
-		c->rd->rc = rc;
-	one_done(c);
-}
-
-static int
-events_start(struct tandem_calendars *c, struct cal *e)
-{
-	int	rc;
-
-	e->first = !dav_has_data(&e->dav);
-	rc = caldav_read(&e->dav, c->rd->h, c->rd->from, c->rd->to, c->rd->diag,
-	    dav_done, c);
-	if (rc == 0)
-		c->rd->left++;
-	if (rc == 0 && e->first)
-		c->rd->first_total++;
-	else
-		e->first = 0;
-	return rc == TANDEM_ENOMEM ? rc : 0;
-}
-
-struct fb_ctx {
-	struct tandem_calendars	*c;
-	struct cal		*e;
-};
-
-/* The server's free/busy for a person whose events may not be read. */
-static void
-fb_done(void *ud, int rc)
-{
-	struct fb_ctx		*f = ud;
-	struct tandem_calendars	*c = f->c;
-	struct cal		*e = f->e;
-
-	free(f);
-	e->fb_ok = rc == 0;
-	e->fresh = rc == 0;
-	if (rc == TANDEM_ENOMEM)
-		c->rd->rc = rc;
-	one_done(c);
-}
-
-
-/*
- * e's events may not be read (403): ask its server's free/busy instead.
- * 0 when a callback will come or nothing could be asked (e stays
- * unreadable, e->fb_why says why), or TANDEM_ENOMEM.
- */
-static int
-fb_start(struct tandem_calendars *c, struct cal *e)
-{
-	struct caldav_srv	*s = srv_for(c, e->dav.url);
-	struct caldav_fb_ask	 a;
-	struct fb_ctx		*f;
-	int			 rc;
-
-	e->fb_why[0] = '\0';
-	if (s == NULL)
-		return TANDEM_ENOMEM;
-	f = calloc(1, sizeof(*f));
-	rc = f == NULL ? TANDEM_ENOMEM : cuts_for(c, e);
-	ask_for(c, e, &a);
-	if (rc == 0) {
-		f->c = c;
-		f->e = e;
-		rc = caldav_fb_read(s, c->rd->h, &a, &e->fb, c->rd->diag,
-		    fb_done, f);
-	}
-	if (rc < 0) {
-		free(f);
-		if (rc != TANDEM_ENOMEM)
-			snprintf(e->fb_why, sizeof(e->fb_why), "%s",
-			    tandem_strerror(rc));
-		return rc == TANDEM_ENOMEM ? rc : 0;
-	}
-	c->rd->left++;
-	return 0;
-}
-
 static int
 start_one(struct tandem_calendars *c, struct cal *e)
 {
 	e->fresh = 0;
 	e->fb_ok = 0;
 	if (e->dav.kind == CALDAV_FEED)
-		return feed_start(c, e);
-	return events_start(c, e);
+		return calendars_feed_start(c, e);
+	return calendars_events_start(c, e);
 }
 
 int
@@ -1026,79 +614,3 @@ tandem_calendars_stats(const struct tandem_calendars *c,
 	*st = c->st;
 }
 
-size_t
-tandem_calendars_failed(const struct tandem_calendars *c)
-{
-	return c != NULL ? c->st.failed : 0;
-}
-
-/* Append to buf as snprintf would, never past its end. */
-static void
-add_text(char *buf, size_t size, size_t *len, const char *fmt, ...)
-    TANDEM_PRINTF(4, 5);
-
-static void
-add_text(char *buf, size_t size, size_t *len, const char *fmt, ...)
-{
-	va_list	ap;
-	int	w;
-
-	if (*len + 1 >= size)
-		return;
-	va_start(ap, fmt);
-	w = vsnprintf(buf + *len, size - *len, fmt, ap);
-	va_end(ap);
-	if (w > 0)
-		*len = *len + (size_t)w >= size ? size - 1 : *len + (size_t)w;
-}
-
-/* "Name <email>: why" of each calendar that failed (or is stale). */
-static void
-add_whose(const struct tandem_calendars *c, int stale, char *buf, size_t size,
-    size_t *len)
-{
-	const struct cal	*e;
-	size_t			 i, n = 0;
-
-	for (i = 0; i < c->n; i++) {
-		e = &c->v[i];
-		if (!e->needed || (stale ? !e->stale : !e->failed))
-			continue;
-		if (e->owner[0] == '\0')
-			add_text(buf, size, len, "%sthe organizer's calendar: %s",
-			    n++ ? "; " : "", e->why);
-		else
-			add_text(buf, size, len, "%s%s <%s>: %s", n++ ? "; " : "",
-			    e->name, e->owner, e->why);
-	}
-}
-
-/*
- * One line for a program manager: how many calendars could not be read,
- * and whose, each with the reason in the source's words; then those whose
- * last good copy stood in.
- */
-int
-tandem_calendars_summary(const struct tandem_calendars *c, char *buf,
-    size_t size)
-{
-	size_t	len = 0;
-
-	if (tandem_fails_assert(c != NULL && buf != NULL && size > 0))
-		return TANDEM_EINVAL;
-	buf[0] = '\0';
-	if (c->st.failed > 0) {
-		add_text(buf, size, &len, "%zu of %zu calendars could not be "
-		    "read, so these people's sessions are unschedulable (tandem "
-		    "never takes an unread calendar for free time): ",
-		    c->st.failed, c->st.calendars);
-		add_whose(c, 0, buf, size, &len);
-	}
-	if (c->st.stale > 0) {
-		add_text(buf, size, &len, "%s%zu of %zu calendars could not be "
-		    "read again, and their last good copy was used: ",
-		    len > 0 ? "; " : "", c->st.stale, c->st.calendars);
-		add_whose(c, 1, buf, size, &len);
-	}
-	return (int)c->st.failed;
-}
