@@ -248,6 +248,41 @@ else
 	diag "$ctl_out"
 fi
 
+# --- Outlook's calendar data ----------------------------------------------------------
+# Tom (Berlin) exports from Outlook: a meeting in "Eastern Standard Time"
+# (no VTIMEZONE: CLDR says America/New_York, so 08:00 there is 13:00 in
+# Berlin, where session 4 of Priya and Tom would be), one in a zone nobody
+# knows (read on Tom's own clock, 14:00 Berlin, with a warning), and one
+# whose date cannot be read (reported with its UID, counted).
+d=$(example_copy outlook)
+tz_ev() {	# tz_ev UID DTSTART-LINE DTEND-LINE
+	printf 'BEGIN:VEVENT\r\nUID:%s\r\nDTSTAMP:20270101T000000Z\r\n%s\r\n%s\r\nX-MICROSOFT-CDO-BUSYSTATUS:BUSY\r\nEND:VEVENT\r\n' "$1" "$2" "$3"
+}
+{
+	sed '$d' "$d/calendars/tom.ics"
+	tz_ev outlook-est 'DTSTART;TZID="Eastern Standard Time":20270315T080000' \
+	    'DTEND;TZID="Eastern Standard Time":20270315T090000'
+	tz_ev outlook-custom 'DTSTART;TZID=Customized Time Zone:20270315T140000' \
+	    'DTEND;TZID=Customized Time Zone:20270315T150000'
+	tz_ev outlook-broken 'DTSTART:garbage' 'DTEND:garbage'
+	printf 'END:VCALENDAR\r\n'
+} >"$d/calendars/tom.new"
+mv "$d/calendars/tom.new" "$d/calendars/tom.ics"
+ctl "$d" plan --json --stats --now "$NOW"
+cp "$ctl_out" "$json"
+pycheck "a Windows zone name and an unknown TZID both block their time: session 4 moves off 13:00 and 14:00" "
+x = pair(PRIYA)[3]
+assert x['status'] == 'scheduled', x
+assert x['start'] not in ('2027-03-15T13:00:00+01:00', '2027-03-15T14:00:00+01:00'), x
+"
+check "a Windows zone name is known, an unknown TZID is said once, read in the owner's zone" \
+    sh -c '! grep -q "outlook-est" "$1" &&
+    [ "$(grep -c "UID outlook-custom: unknown TZID \"Customized Time Zone\" in DTSTART: read in Europe/Berlin" "$1")" -eq 1 ]' - "$ctl_err"
+check "an event whose date cannot be read is named by its UID and counted (plan --stats damaged=1), plan exit 0" \
+    sh -c '[ "$2" -eq 0 ] && grep -q "tom.ics: UID outlook-broken: unreadable DTSTART" "$1" &&
+    grep -q "^stats: .* failed=0 damaged=1\$" "$1"' - "$ctl_err" "$ctl_rc"
+[ "$ctl_rc" -eq 0 ] || diag "$ctl_err"
+
 # --- a broken configuration -----------------------------------------------------------
 
 d=$(example_copy broken)
