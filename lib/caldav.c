@@ -2,18 +2,21 @@
  * caldav: one person's calendar URL read from a CalDAV server and kept in
  * step (see caldav.h).  One read is a job: a small state machine that sends
  * one request at a time and moves on from each answer; every move goes
- * through job_set_state().  Collections are read one after the other.
+ * through caldav_job_set_state().  Collections are read one after the
+ * other: their tokens, a calendar-query, sync-collection and multiget of
+ * what changed.  Finding the collections (the probe's and the listing's
+ * answers, ownership, moves) is caldav_find.c's; the href arithmetic is
+ * caldav_href.c's.
  */
-#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include "tandem-int.h"
 #include "caldav.h"
+#include "caldav-int.h"
 #include "dav_xml.h"
 #include "http.h"
 
@@ -21,38 +24,10 @@
 #define MULTIGET_MAX	100		/* hrefs per calendar-multiget */
 #define XML_CT		"application/xml; charset=utf-8"
 
-enum jstate {
-	J_PROBE,	/* PROPFIND Depth 0 on the URL */
-	J_LIST,		/* PROPFIND Depth 1 on the calendar home */
-	J_NEXT,		/* choose the next collection's step */
-	J_TOKEN,	/* PROPFIND Depth 0: ctag, sync-token, reports */
-	J_QUERY,	/* calendar-query over the range */
-	J_SYNC,		/* sync-collection with the stored token */
-	J_CTAG,		/* PROPFIND Depth 0: has the ctag moved? */
-	J_MULTIGET,	/* fetch changed objects */
-	J_DONE
-};
-
-struct job {
-	struct caldav_cal	*cal;
-	struct http		*h;
-	struct tandem_diag	*diag;
-	enum jstate		 state;
-	int64_t			 from, to;
-	size_t			 coll;		/* the collection being read */
-	char			*home;		/* J_LIST's URL */
-	char			*principal;	/* whose home it should be, or NULL */
-	char			**want;		/* hrefs to multiget */
-	size_t			 nwant, wantcap, sent;
-	caldav_done_fn		 cb;
-	void			*ud;
-};
-
 static int	step(struct job *);
 
-/* The one place a read changes state. */
-static void
-job_set_state(struct job *j, enum jstate s)
+void
+caldav_job_set_state(struct job *j, enum jstate s)
 {
 	j->state = s;
 }
@@ -79,8 +54,8 @@ coll_clear(struct caldav_coll *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static void
-colls_clear(struct caldav_cal *cal)
+void
+caldav_colls_clear(struct caldav_cal *cal)
 {
 	size_t	i;
 
@@ -95,65 +70,13 @@ caldav_cal_clear(struct caldav_cal *cal)
 {
 	if (cal == NULL)
 		return;
-	colls_clear(cal);
+	caldav_colls_clear(cal);
 	TANDEM_FREE(cal->url);
 	cal->kind = CALDAV_UNKNOWN;
 }
 
-/*
- * href resolved against base: an absolute URL stays, "/path" takes base's
- * scheme and authority, anything else is relative to base's folder.
- */
-char *
-caldav_resolve(const char *base, const char *href)
-{
-	const char	*auth, *slash;
-	char		*out = NULL;
-	size_t		 n;
-
-	if (strncasecmp(href, "http://", 7) == 0 ||
-	    strncasecmp(href, "https://", 8) == 0)
-		return util_strdup(href);
-	auth = strstr(base, "://");
-	if (auth == NULL)
-		return NULL;
-	auth += 3;
-	if (href[0] == '/')
-		n = (size_t)(auth - base) + strcspn(auth, "/?#");
-	else {
-		slash = strrchr(auth, '/');
-		n = slash != NULL ? (size_t)(slash + 1 - base) : strlen(base);
-	}
-	if (asprintf(&out, "%.*s%s%s", (int)n, base,
-	    href[0] != '/' && (n == 0 || base[n - 1] != '/') ? "/" : "", href) < 0)
-		return NULL;
-	return out;
-}
-
-/* The path of a URL (what servers write in <href>), for comparing hrefs. */
-static const char *
-path_of(const char *url)
-{
-	const char	*a = strstr(url, "://");
-
-	if (a == NULL)
-		return url;
-	a += 3;
-	return a + strcspn(a, "/");
-}
-
-int
-caldav_same_href(const char *a, const char *b)
-{
-	return strcmp(path_of(a), path_of(b)) == 0;
-}
-
-static void
-fail(struct job *j, int err, const char *where, const char *fmt, ...)
-    TANDEM_PRINTF(4, 5);
-
-static void
-fail(struct job *j, int err, const char *where, const char *fmt, ...)
+void
+caldav_fail(struct job *j, int err, const char *where, const char *fmt, ...)
 {
 	char	 msg[512];
 	va_list	 ap;
@@ -166,7 +89,7 @@ fail(struct job *j, int err, const char *where, const char *fmt, ...)
 	snprintf(j->cal->why, sizeof(j->cal->why), "%.150s%s%.240s",
 	    where != NULL ? where : "", where != NULL ? ": " : "", msg);
 	j->cal->error = err;
-	job_set_state(j, J_DONE);
+	caldav_job_set_state(j, J_DONE);
 }
 
 static void	on_answer(struct http_request *, struct http_result *, void *);
@@ -396,21 +319,21 @@ parse(struct job *j, struct http_result *res, struct dav_multistatus *ms)
 	rc = dav_parse_multistatus(res->body != NULL ? res->body : "", res->len,
 	    ms, err, sizeof(err));
 	if (rc == TANDEM_EPARSE)
-		fail(j, TANDEM_EIO, res->where, "not a WebDAV answer (%s)", err);
+		caldav_fail(j, TANDEM_EIO, res->where, "not a WebDAV answer (%s)",
+		    err);
 	else if (rc < 0)
-		fail(j, rc, res->where, "out of memory");
+		caldav_fail(j, rc, res->where, "out of memory");
 	return rc;
 }
 
-/* A 207 answer parsed into ms, or the job failed naming what and why. */
-static int
-take_207(struct job *j, struct http_result *res, const char *what,
+int
+caldav_take_207(struct job *j, struct http_result *res, const char *what,
     struct dav_multistatus *ms)
 {
 	if (!is_207(res)) {
-		fail(j, res->error != 0 ? res->error : res->status == 403 ?
-		    TANDEM_EACCES : TANDEM_EIO, res->where, "%s%s%s", what,
-		    what[0] != '\0' ? ": " : "", why(res));
+		caldav_fail(j, res->error != 0 ? res->error :
+		    res->status == 403 ? TANDEM_EACCES : TANDEM_EIO, res->where,
+		    "%s%s%s", what, what[0] != '\0' ? ": " : "", why(res));
 		return TANDEM_EIO;
 	}
 	return parse(j, res, ms);
@@ -427,225 +350,8 @@ caldav_first_207(const struct http_result *res, struct dav_multistatus *ms)
 	return ms->n > 0 ? &ms->v[0] : NULL;
 }
 
-static int
-coll_add(struct caldav_cal *cal, const char *url)
-{
-	struct caldav_coll	*grown;
-
-	grown = realloc(cal->colls, (cal->ncolls + 1) * sizeof(*grown));
-	if (grown == NULL)
-		return TANDEM_ENOMEM;
-	cal->colls = grown;
-	memset(&grown[cal->ncolls], 0, sizeof(*grown));
-	grown[cal->ncolls].url = util_strdup(url);
-	if (grown[cal->ncolls].url == NULL)
-		return TANDEM_ENOMEM;
-	cal->ncolls++;
-	return 0;
-}
-
-static int	replace(char **slot, const char *v);
-
-/*
- * A new collection's ctag, sync token and reports from the PROPFIND that
- * found it (the same properties J_TOKEN asks for): 0 or TANDEM_ENOMEM.
- */
-static int
-coll_props(struct caldav_coll *c, const struct dav_response *r)
-{
-	if (replace(&c->ctag, r->prop[DAV_P_GETCTAG]) < 0 ||
-	    replace(&c->token, r->prop[DAV_P_SYNC_TOKEN]) < 0)
-		return TANDEM_ENOMEM;
-	c->reports = r->reports;
-	c->fresh = 1;
-	return 0;
-}
-
-/*
- * What a server that does not speak WebDAV answers a PROPFIND with: the
- * resource itself, or a refusal of the method.
- */
-static int
-not_dav(int status)
-{
-	return (status >= 200 && status < 300 && status != 207) ||
-	    status == 400 || status == 405 || status == 406 || status == 415 ||
-	    status == 501;
-}
-
-/*
- * The path of url percent-decoded, without a trailing '/', in buf: servers
- * write "/u/m1%40corp.example/" where a configuration says "/u/m1@corp.example".
- * 0 when it does not fit.
- */
-static int
-plain_path(const char *url, char *buf, size_t n)
-{
-	const char	*p = path_of(url);
-	size_t		 k = 0;
-	unsigned	 c;
-
-	for (; *p != '\0' && *p != '?' && *p != '#' && k + 1 < n; p++) {
-		if (p[0] == '%' && sscanf(p + 1, "%2x", &c) == 1 &&
-		    isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
-			buf[k++] = (char)c;
-			p += 2;
-		} else
-			buf[k++] = *p;
-	}
-	if (k + 1 >= n)
-		return 0;
-	while (k > 1 && buf[k - 1] == '/')
-		k--;
-	buf[k] = '\0';
-	return 1;
-}
-
-/* Do a and b name one principal or collection, written either way? */
-static int
-same_place(const char *a, const char *b)
-{
-	char	x[1024], y[1024];
-
-	if (!plain_path(a, x, sizeof(x)) || !plain_path(b, y, sizeof(y)))
-		return caldav_same_href(a, b);
-	return strcmp(x, y) == 0;
-}
-
-/*
- * A principal that names another principal-URL than the one asked answers
- * for somebody else: some servers (Cyrus) answer a service account's
- * PROPFIND of a person's principal with the account's own properties, and
- * the person would then be read as the account's (empty) calendar.
- */
-static int
-same_principal(struct job *j, const struct dav_response *r,
-    const struct http_result *res)
-{
-	const char	*said = r->prop[DAV_P_PRINCIPAL_URL];
-
-	if (said == NULL || same_place(said, j->principal))
-		return 1;
-	fail(j, TANDEM_EIO, res->where, "this principal answers as %.200s, "
-	    "another principal (the server may be answering for the account "
-	    "tandem logs in as): its calendar home is not this person's; give "
-	    "the person's calendar URL itself", said);
-	return 0;
-}
-
-/*
- * The home listed must belong to the principal it was found from: its
- * DAV:owner, when the server says, names that principal.
- */
-static int
-home_owned(struct job *j, const struct dav_multistatus *ms,
-    const struct http_result *res)
-{
-	size_t	i;
-
-	if (j->principal == NULL)
-		return 1;
-	for (i = 0; i < ms->n; i++) {
-		if (!same_place(ms->v[i].href, j->home) ||
-		    ms->v[i].prop[DAV_P_OWNER] == NULL ||
-		    same_place(ms->v[i].prop[DAV_P_OWNER], j->principal))
-			continue;
-		fail(j, TANDEM_EIO, res->where, "the calendar home belongs to "
-		    "%.200s, not to the principal it was found from (the "
-		    "server may be answering for the account tandem logs in "
-		    "as); give the person's calendar URL itself",
-		    ms->v[i].prop[DAV_P_OWNER]);
-		return 0;
-	}
-	return 1;
-}
-
-/*
- * The probe's answer: a calendar, a home to list, or not WebDAV at all.
- * Authentication problems are failures, not feeds: a feed behind the same
- * credentials would fail the same way.
- */
-static void
-on_probe(struct job *j, struct http_result *res)
-{
-	struct dav_multistatus	 ms = { NULL, 0, NULL };
-	struct dav_response	*r;
-	const char		*home, *base = res->url != NULL ? res->url :
-				    j->cal->url;
-
-	if (res->error == 0 && not_dav(res->status)) {
-		j->cal->kind = CALDAV_FEED;
-		job_set_state(j, J_DONE);
-		return;
-	}
-	if (take_207(j, res, "", &ms) < 0)
-		return;
-	r = ms.n > 0 ? &ms.v[0] : NULL;
-	home = r != NULL ? r->prop[DAV_P_CALENDAR_HOME_SET] : NULL;
-	colls_clear(j->cal);
-	if (r != NULL && (r->type & DAV_T_CALENDAR)) {
-		if (coll_add(j->cal, j->cal->url) < 0 ||
-		    coll_props(&j->cal->colls[j->cal->ncolls - 1], r) < 0)
-			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
-		else {
-			j->cal->kind = CALDAV_DAV;
-			job_set_state(j, J_NEXT);
-		}
-	} else if (r != NULL && (home != NULL || (r->type & DAV_T_COLLECTION))) {
-		j->home = home != NULL ? caldav_resolve(base, home) :
-		    util_strdup(base);
-		if (home != NULL)
-			j->principal = util_strdup(base);
-		if (j->home == NULL || (home != NULL && j->principal == NULL))
-			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
-		else if (home != NULL && !same_principal(j, r, res))
-			;	/* failed */
-		else
-			job_set_state(j, J_LIST);
-	} else
-		fail(j, TANDEM_EIO, res->where,
-		    "neither a calendar nor a calendar home");
-	dav_multistatus_free(&ms);
-}
-
-/* Every VEVENT calendar in the home is this person's. */
-static void
-on_list(struct job *j, struct http_result *res)
-{
-	struct dav_multistatus	 ms = { NULL, 0, NULL };
-	struct dav_response	*r;
-	char			*url;
-	size_t			 i;
-
-	if (take_207(j, res, "calendar home", &ms) < 0)
-		return;
-	if (!home_owned(j, &ms, res)) {
-		dav_multistatus_free(&ms);
-		return;
-	}
-	for (i = 0; i < ms.n && j->state == J_LIST; i++) {
-		r = &ms.v[i];
-		if (!(r->type & DAV_T_CALENDAR) ||
-		    (r->comps != 0 && !(r->comps & DAV_C_VEVENT)))
-			continue;
-		url = caldav_resolve(res->url != NULL ? res->url : j->home,
-		    r->href);
-		if (url == NULL || coll_add(j->cal, url) < 0 ||
-		    coll_props(&j->cal->colls[j->cal->ncolls - 1], r) < 0)
-			fail(j, TANDEM_ENOMEM, res->where, "out of memory");
-		free(url);
-	}
-	if (j->state == J_LIST && j->cal->ncolls == 0)
-		fail(j, TANDEM_ENOENT, res->where, "no calendar in this home");
-	else if (j->state == J_LIST) {
-		j->cal->kind = CALDAV_DAV;
-		job_set_state(j, J_NEXT);
-	}
-	dav_multistatus_free(&ms);
-}
-
-static int
-replace(char **slot, const char *v)
+int
+caldav_replace(char **slot, const char *v)
 {
 	char	*copy = NULL;
 
@@ -668,7 +374,7 @@ on_token(struct job *j, struct http_result *res, int ctag_only)
 	struct dav_response	*r;
 	int			 same;
 
-	if (take_207(j, res, "", &ms) < 0)
+	if (caldav_take_207(j, res, "", &ms) < 0)
 		return;
 	r = ms.n > 0 ? &ms.v[0] : NULL;
 	if (ctag_only) {
@@ -677,14 +383,15 @@ on_token(struct job *j, struct http_result *res, int ctag_only)
 		if (same) {
 			j->cal->st.unchanged++;
 			j->coll++;
-			job_set_state(j, J_NEXT);
+			caldav_job_set_state(j, J_NEXT);
 		} else
-			job_set_state(j, J_QUERY);
+			caldav_job_set_state(j, J_QUERY);
 	} else
-		job_set_state(j, J_QUERY);
-	if (r != NULL && (replace(&c->ctag, r->prop[DAV_P_GETCTAG]) < 0 ||
-	    replace(&c->token, r->prop[DAV_P_SYNC_TOKEN]) < 0))
-		fail(j, TANDEM_ENOMEM, res->where, "out of memory");
+		caldav_job_set_state(j, J_QUERY);
+	if (r != NULL &&
+	    (caldav_replace(&c->ctag, r->prop[DAV_P_GETCTAG]) < 0 ||
+	    caldav_replace(&c->token, r->prop[DAV_P_SYNC_TOKEN]) < 0))
+		caldav_fail(j, TANDEM_ENOMEM, res->where, "out of memory");
 	if (r != NULL && !ctag_only)
 		c->reports = r->reports;
 	dav_multistatus_free(&ms);
@@ -723,10 +430,10 @@ static void
 kept_fail(struct job *j, int rc, const struct http_result *res)
 {
 	if (rc == TANDEM_EACCES)
-		fail(j, rc, res->where, "the server refuses tandem some of its "
-		    "events (HTTP 403 inside the 207)");
+		caldav_fail(j, rc, res->where, "the server refuses tandem some "
+		    "of its events (HTTP 403 inside the 207)");
 	else
-		fail(j, rc, res->where, "out of memory");
+		caldav_fail(j, rc, res->where, "out of memory");
 }
 
 static void
@@ -737,7 +444,7 @@ on_query(struct job *j, struct http_result *res)
 	size_t			 i;
 	int			 rc;
 
-	if (take_207(j, res, "calendar-query", &ms) < 0)
+	if (caldav_take_207(j, res, "calendar-query", &ms) < 0)
 		return;
 	for (i = 0; i < c->n; i++)
 		obj_clear(&c->v[i]);
@@ -750,7 +457,7 @@ on_query(struct job *j, struct http_result *res)
 		c->from = j->from;
 		c->to = j->to + SLACK;
 		j->coll++;
-		job_set_state(j, J_NEXT);
+		caldav_job_set_state(j, J_NEXT);
 	}
 	dav_multistatus_free(&ms);
 }
@@ -777,10 +484,10 @@ on_sync(struct job *j, struct http_result *res)
 		    "reading the calendar again", res->message);
 		TANDEM_FREE(c->token);
 		c->to = 0;
-		job_set_state(j, J_TOKEN);
+		caldav_job_set_state(j, J_TOKEN);
 		return;
 	}
-	if (take_207(j, res, "sync-collection", &ms) < 0)
+	if (caldav_take_207(j, res, "sync-collection", &ms) < 0)
 		return;
 	for (i = 0; i < ms.n && rc == 0; i++) {
 		r = &ms.v[i];
@@ -814,20 +521,20 @@ on_sync(struct job *j, struct http_result *res)
 		want_clear(j);
 		TANDEM_FREE(c->token);
 		c->to = 0;
-		job_set_state(j, J_TOKEN);
+		caldav_job_set_state(j, J_TOKEN);
 		dav_multistatus_free(&ms);
 		return;
 	}
 	if (rc == 0 && ms.sync_token != NULL)
-		rc = replace(&c->token, ms.sync_token);
+		rc = caldav_replace(&c->token, ms.sync_token);
 	if (rc < 0)
-		fail(j, rc, res->where, "out of memory");
+		caldav_fail(j, rc, res->where, "out of memory");
 	else if (j->nwant > 0)
-		job_set_state(j, J_MULTIGET);
+		caldav_job_set_state(j, J_MULTIGET);
 	else {
 		j->cal->st.unchanged += ms.n == 0;
 		j->coll++;
-		job_set_state(j, J_NEXT);
+		caldav_job_set_state(j, J_NEXT);
 	}
 	dav_multistatus_free(&ms);
 }
@@ -839,7 +546,7 @@ on_multiget(struct job *j, struct http_result *res)
 	struct dav_multistatus	 ms = { NULL, 0, NULL };
 	int			 rc;
 
-	if (take_207(j, res, "calendar-multiget", &ms) < 0)
+	if (caldav_take_207(j, res, "calendar-multiget", &ms) < 0)
 		return;
 	rc = keep_objects(j, c, &ms);
 	if (rc < 0)
@@ -847,7 +554,7 @@ on_multiget(struct job *j, struct http_result *res)
 	else if (j->sent >= j->nwant) {
 		want_clear(j);
 		j->coll++;
-		job_set_state(j, J_NEXT);
+		caldav_job_set_state(j, J_NEXT);
 	}
 	dav_multistatus_free(&ms);
 }
@@ -867,55 +574,23 @@ job_end(struct job *j)
 	cb(ud, cal);
 }
 
-/*
- * A permanent redirect (301, 308) of the URL just asked: the new place is
- * used from now on, and said; a temporary one is followed each time.
- */
-static void
-take_move(struct job *j, const struct http_request *req,
-    const struct http_result *res)
-{
-	char	**slot = NULL, *from, *to;
-
-	if (res->url == NULL || !res->moved || res->error != 0)
-		return;
-	if (j->state == J_PROBE)
-		slot = &j->cal->url;
-	else if (j->state == J_LIST)
-		slot = &j->home;
-	else if (j->coll < j->cal->ncolls)
-		slot = &j->cal->colls[j->coll].url;
-	if (slot == NULL || strcmp(*slot, req->url) != 0)
-		return;
-	from = http_redact(*slot);
-	to = http_redact(res->url);
-	if (from != NULL && to != NULL)
-		diag_add(j->diag, from, 0, "moved permanently to %s: read there "
-		    "from now on%s", to, j->state == J_PROBE ?
-		    " (put the new URL in people.csv)" : "");
-	free(from);
-	free(to);
-	if (replace(slot, res->url) < 0)
-		fail(j, TANDEM_ENOMEM, res->where, "out of memory");
-}
-
 static void
 on_answer(struct http_request *req, struct http_result *res, void *ud)
 {
 	struct job	*j = ud;
 
-	take_move(j, req, res);
+	caldav_find_move(j, req, res);
 	if (res->error == TANDEM_ECANCELED) {
-		fail(j, res->error, res->where, "cancelled");
+		caldav_fail(j, res->error, res->where, "cancelled");
 		job_end(j);
 		return;
 	}
 	switch (j->state) {
 	case J_PROBE:
-		on_probe(j, res);
+		caldav_find_probe(j, res);
 		break;
 	case J_LIST:
-		on_list(j, res);
+		caldav_find_list(j, res);
 		break;
 	case J_TOKEN:
 		on_token(j, res, 0);
@@ -936,7 +611,7 @@ on_answer(struct http_request *req, struct http_result *res, void *ud)
 		TANDEM_REQUIRE(0);
 	}
 	if (step(j) < 0) {
-		job_set_state(j, J_DONE);
+		caldav_job_set_state(j, J_DONE);
 		job_end(j);
 	}
 }
@@ -973,9 +648,9 @@ step(struct job *j)
 
 	if (j->state == J_NEXT) {
 		if (j->coll >= j->cal->ncolls) {
-			job_set_state(j, J_DONE);
+			caldav_job_set_state(j, J_DONE);
 		} else
-			job_set_state(j, next_for(j));
+			caldav_job_set_state(j, next_for(j));
 	}
 	if (j->state == J_DONE) {
 		job_end(j);
@@ -1042,9 +717,9 @@ caldav_read(struct caldav_cal *cal, struct http *h, int64_t from, int64_t to,
 	cal->why[0] = '\0';
 	cal->changed = 0;
 	memset(&cal->st, 0, sizeof(cal->st));
-	job_set_state(j, cal->kind == CALDAV_DAV ? J_NEXT : J_PROBE);
+	caldav_job_set_state(j, cal->kind == CALDAV_DAV ? J_NEXT : J_PROBE);
 	if (j->state == J_NEXT && cal->ncolls == 0)
-		job_set_state(j, J_PROBE);
+		caldav_job_set_state(j, J_PROBE);
 	/* The first request is sent now; its answer comes from the loop. */
 	rc = step(j);
 	if (rc < 0) {

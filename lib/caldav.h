@@ -101,6 +101,9 @@ char *caldav_resolve(const char *base, const char *href);
 /* Do two hrefs or URLs name the same path? */
 int caldav_same_href(const char *a, const char *b);
 
+/* The same, paths percent-decoded, without query or trailing '/'. */
+int caldav_same_place(const char *a, const char *b);
+
 /* PROPFIND bodies: the account's principal; a principal's outbox and address. */
 #define CALDAV_PROP_PRINCIPAL						\
 	"<?xml version=\"1.0\" encoding=\"utf-8\"?>"			\
