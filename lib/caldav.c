@@ -17,11 +17,11 @@
 #include "tandem-int.h"
 #include "caldav.h"
 #include "caldav-int.h"
+#include "caldav_body.h"
 #include "dav_xml.h"
 #include "http.h"
 
 #define SLACK		(28 * 86400)	/* fetched beyond the window asked for */
-#define MULTIGET_MAX	100		/* hrefs per calendar-multiget */
 #define XML_CT		"application/xml; charset=utf-8"
 
 static int	step(struct job *);
@@ -129,102 +129,6 @@ send_req(struct job *j, const char *method, const char *url, const char *depth,
 	if (rc < 0)
 		j->cal->error = rc;
 	return rc;
-}
-
-#define PROP_PROBE							\
-	"<?xml version=\"1.0\" encoding=\"utf-8\"?>"			\
-	"<d:propfind xmlns:d=\"DAV:\" "					\
-	"xmlns:c=\"urn:ietf:params:xml:ns:caldav\" "			\
-	"xmlns:cs=\"http://calendarserver.org/ns/\"><d:prop>"		\
-	"<d:resourcetype/><cs:getctag/><d:sync-token/>"			\
-	"<d:supported-report-set/><c:calendar-home-set/>"		\
-	"<c:supported-calendar-component-set/>"				\
-	"<d:owner/><d:principal-URL/>"					\
-	"</d:prop></d:propfind>"
-
-/* A time for a CalDAV time-range: 20270301T000000Z. */
-static void
-dav_time(int64_t t, char *buf, size_t n)
-{
-	struct tm	tm;
-	time_t		tt = (time_t)t;
-
-	gmtime_r(&tt, &tm);
-	strftime(buf, n, "%Y%m%dT%H%M%SZ", &tm);
-}
-
-static char *
-query_body(int64_t from, int64_t to)
-{
-	char	a[32], b[32], *s = NULL;
-
-	dav_time(from, a, sizeof(a));
-	dav_time(to, b, sizeof(b));
-	if (asprintf(&s, "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-	    "<c:calendar-query xmlns:d=\"DAV:\" "
-	    "xmlns:c=\"urn:ietf:params:xml:ns:caldav\">"
-	    "<d:prop><d:getetag/><c:calendar-data/></d:prop>"
-	    "<c:filter><c:comp-filter name=\"VCALENDAR\">"
-	    "<c:comp-filter name=\"VEVENT\">"
-	    "<c:time-range start=\"%s\" end=\"%s\"/>"
-	    "</c:comp-filter></c:comp-filter></c:filter>"
-	    "</c:calendar-query>", a, b) < 0)
-		return NULL;
-	return s;
-}
-
-static char *
-sync_body(const char *token)
-{
-	char	*t, *s = NULL;
-
-	t = dav_xml_escape(token != NULL ? token : "");
-	if (t == NULL)
-		return NULL;
-	if (asprintf(&s, "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-	    "<d:sync-collection xmlns:d=\"DAV:\">"
-	    "<d:sync-token>%s</d:sync-token><d:sync-level>1</d:sync-level>"
-	    "<d:prop><d:getetag/></d:prop></d:sync-collection>", t) < 0)
-		s = NULL;
-	free(t);
-	return s;
-}
-
-/* A calendar-multiget for want[sent ...], at most MULTIGET_MAX hrefs. */
-static char *
-multiget_body(struct job *j, size_t *count)
-{
-	char	*s = NULL, *e, *grown;
-	size_t	 len, i, n = 0;
-
-	if (asprintf(&s, "<?xml version=\"1.0\" encoding=\"utf-8\"?>"
-	    "<c:calendar-multiget xmlns:d=\"DAV:\" "
-	    "xmlns:c=\"urn:ietf:params:xml:ns:caldav\">"
-	    "<d:prop><d:getetag/><c:calendar-data/></d:prop>") < 0)
-		return NULL;
-	for (i = j->sent; i < j->nwant && n < MULTIGET_MAX; i++, n++) {
-		e = dav_xml_escape(j->want[i]);
-		len = strlen(s);
-		grown = e != NULL ? realloc(s, len + strlen(e) +
-		    sizeof("<d:href></d:href>")) : NULL;
-		if (grown == NULL) {
-			free(e);
-			free(s);
-			return NULL;
-		}
-		s = grown;
-		sprintf(s + len, "<d:href>%s</d:href>", e);
-		free(e);
-	}
-	len = strlen(s);
-	grown = realloc(s, len + 32);
-	if (grown == NULL) {
-		free(s);
-		return NULL;
-	}
-	strcpy(grown + len, "</c:calendar-multiget>");
-	*count = n;
-	return grown;
 }
 
 static struct caldav_obj *
@@ -659,28 +563,29 @@ step(struct job *j)
 	c = j->coll < j->cal->ncolls ? &j->cal->colls[j->coll] : NULL;
 	switch (j->state) {
 	case J_PROBE:
-		rc = send_req(j, "PROPFIND", j->cal->url, "0", PROP_PROBE);
+		rc = send_req(j, "PROPFIND", j->cal->url, "0", CALDAV_PROP_PROBE);
 		break;
 	case J_LIST:
-		rc = send_req(j, "PROPFIND", j->home, "1", PROP_PROBE);
+		rc = send_req(j, "PROPFIND", j->home, "1", CALDAV_PROP_PROBE);
 		break;
 	case J_TOKEN:
 	case J_CTAG:
-		rc = send_req(j, "PROPFIND", c->url, "0", PROP_PROBE);
+		rc = send_req(j, "PROPFIND", c->url, "0", CALDAV_PROP_PROBE);
 		break;
 	case J_QUERY:
-		body = query_body(j->from, j->to + SLACK);
+		body = caldav_body_query(j->from, j->to + SLACK);
 		rc = body == NULL ? TANDEM_ENOMEM :
 		    send_req(j, "REPORT", c->url, "1", body);
 		break;
 	case J_SYNC:
 		/* RFC 6578 3.2: defined for Depth 0 only (SabreDAV refuses 1). */
-		body = sync_body(c->token);
+		body = caldav_body_sync(c->token);
 		rc = body == NULL ? TANDEM_ENOMEM :
 		    send_req(j, "REPORT", c->url, "0", body);
 		break;
 	case J_MULTIGET:
-		body = multiget_body(j, &n);
+		body = caldav_body_multiget(j->want + j->sent,
+		    j->nwant - j->sent, &n);
 		j->sent += n;
 		rc = body == NULL ? TANDEM_ENOMEM :
 		    send_req(j, "REPORT", c->url, "1", body);
