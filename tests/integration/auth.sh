@@ -25,12 +25,6 @@ PW=lena-digest-pw-4711
 TOKEN=marc-bearer-token-0815
 MODS=/usr/lib/apache2/modules
 
-# t NAME CONDITION: ok when the shell condition (any && and !) holds.
-t() {
-	_name=$1
-	shift
-	if eval "$*"; then ok "$_name"; else not_ok "$_name"; fi
-}
 
 radicale_require
 miss=

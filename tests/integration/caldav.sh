@@ -98,20 +98,9 @@ mv "$s/pairs.new" "$s/pairs.csv"
 tandemd_pid=$!
 trap 'kill $tandemd_pid 2>/dev/null; dav_cleanup; rm -rf "$tmp"' EXIT
 
-passes() {
-	grep -c 'pass: ' "$tmp/tandemd.log"
-}
-
-# at_pass N: the log shows N passes, or tandemd is gone (no use waiting).
-at_pass() {
-	[ "$(passes)" -ge "$1" ] || ! alive "$tandemd_pid"
-}
-
-# wait_pass N: until the log shows N passes (at most 120 s: a pass against
-# a server that times out takes a while on a loaded machine).
+# wait_pass N: until the log shows N passes (lib.sh's wait_passes).
 wait_pass() {
-	wait_for 120 at_pass "$1"
-	[ "$(passes)" -ge "$1" ]
+	wait_passes "$tmp/tandemd.log" "$tandemd_pid" "$1"
 }
 
 # pass_requests N: run pass N (kicked by a reload) and keep the proxy's log

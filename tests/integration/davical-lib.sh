@@ -144,12 +144,11 @@ _davical_pg_start() {
 	    -c logging_collector=off -c log_min_messages=warning) \
 	    <"$tmp/dav.fifo" >>"$_d/postgres.log" 2>&1 8>&- &
 	DAVICAL_PG_PID=$!
-	_i=0
+	_end=$(($(date +%s) + 60))	# by the clock: pg_isready itself is slow
 	until "$DAVICAL_PG_BIN/pg_isready" -q -h "$_d/run" -p 5432 -U postgres \
 	    -d postgres 8>&-; do
-		_dav_alive "$DAVICAL_PG_PID" && [ $_i -lt 600 ] ||
-		    _dav_bail "postgres did not start" "$_d/postgres.log"
-		_i=$((_i + 1))
+		_dav_alive "$DAVICAL_PG_PID" && [ "$(date +%s)" -le "$_end" ] ||
+		    _dav_bail "postgres did not start in 60 s" "$_d/postgres.log"
 		sleep 0.05
 	done
 	[ -f "$_d/db.created" ] && return 0
@@ -327,7 +326,7 @@ davical_apache() {
 		    <"$tmp/dav.fifo" >>"$_a/apache.out" 2>&1 8>&- &
 		APACHE_PID=$!
 		# shellcheck disable=SC2086 # one argument a port
-		_dav_wait "$APACHE_PID" 30 "$_ready" "$@" $APACHE_PORTS &&
+		_dav_wait "$APACHE_PID" 60 "$_ready" "$@" $APACHE_PORTS &&
 		    return 0
 		_dav_reap "$APACHE_PID"
 		APACHE_PID=

@@ -53,10 +53,6 @@ for r in root.findall(C + "response"):
 	    "$dav_body" 8>&-
 }
 
-# show FILE...: FILE as TAP comments, even without a last newline.
-show() {
-	awk 1 "$@" | diag
-}
 
 # unfold FILE: FILE's lines unfolded, CR stripped first.
 unfold() {

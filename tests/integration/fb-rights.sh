@@ -44,18 +44,8 @@ T=$(printf '\t')
 
 davical_require
 
-# t NAME CONDITION: ok when the shell condition (any && and !) holds.
-t() {
-	_name=$1
-	shift
-	if eval "$*"; then ok "$_name"; else not_ok "$_name"; fi
-}
 
 
-# show FILE...: FILE as TAP comments, even without a last newline.
-show() {
-	awk 1 "$@" | diag
-}
 
 DAVICAL_REQUEST_LOG=1
 davical_start "$tmp/davical"
@@ -376,15 +366,9 @@ edit "$dd/tandem.conf" "s|^start .*|start       = $tomorrow|"
 tandemd_pid=$!
 trap 'kill $tandemd_pid 2>/dev/null; davical_stop; dav_cleanup; rm -rf "$tmp"' EXIT
 
-# wait_pass N: until tandemd's log shows N passes (at most 60 s, by the
-# clock, however slow each look).
+# wait_pass N: until tandemd's log shows N passes (lib.sh's wait_passes).
 wait_pass() {
-	_end=$(($(date +%s) + 60))
-	while [ "$(grep -c 'pass: ' "$tmp/tandemd.log")" -lt "$1" ] &&
-	    [ "$(date +%s)" -lt "$_end" ] && kill -0 "$tandemd_pid" 2>/dev/null; do
-		sleep 0.05
-	done
-	[ "$(grep -c 'pass: ' "$tmp/tandemd.log")" -ge "$1" ]
+	wait_passes "$tmp/tandemd.log" "$tandemd_pid" "$1"
 }
 
 if wait_pass 1; then

@@ -42,7 +42,7 @@ once 2027-01-04T08:01:01Z retry
 check "it is retried once its time has come" [ "$(attempts)" -eq 2 ]
 check "the second wait is twice the first" grep -q 'retry in 120 s' "$tmp/retry.log"
 once 2027-01-04T08:03:01Z retry
-check "the third attempt succeeds" [ "$(attempts)" -eq 3 ] && grep -q ': delivered' "$tmp/retry.log"
+check "the third attempt succeeds" sh -c '[ "$1" -eq 3 ] && grep -q ": delivered" "$2"' - "$(attempts)" "$tmp/retry.log"
 once 2027-01-05T08:00:00Z retry
 check "a delivered hook is not run again" [ "$(attempts)" -eq 3 ]
 

@@ -29,12 +29,6 @@ radicale_start "$tmp/dav"
 dav_mkcalendar "$ORG" "$PW" calendar
 proxy_start
 
-# t NAME CONDITION: ok when the shell condition (any && and !) holds.
-t() {
-	_name=$1
-	shift
-	if eval "$*"; then ok "$_name"; else not_ok "$_name"; fi
-}
 
 once() {
 	"$TANDEMD" -c "$1/tandem.conf" --once --now "$2" 2>>"$tmp/daemon.log" 8>&-

@@ -83,17 +83,7 @@ postfix_start "$tmp/postfix"	# tandem's own e-mails: to Tom, and nobody else
 P=$PROXY_URL/caldav.php		# DAViCal's root, through the proxy
 echo "# DAViCal with 7 users ready in $(($(now_ms) - t0)) ms"
 
-# t NAME CONDITION: ok when the shell condition (any && and !) holds.
-t() {
-	_name=$1
-	shift
-	if eval "$*"; then ok "$_name"; else not_ok "$_name"; fi
-}
 
-# show FILE...: FILE as TAP comments, even without a last newline.
-show() {
-	awk 1 "$@" | diag
-}
 
 once() {
 	"$TANDEMD" -c "$1/tandem.conf" --once --now "$2" 2>>"$tmp/daemon.log" 8>&-
@@ -490,24 +480,15 @@ freebusy      = events
 EOT
 
 : >"$PROXY_LOG"
-"$TANDEMD" -d -c "$d/tandem.conf" 2>"$tmp/tandemd.log" 8>&- &
+: >"$tmp/tandemd.log"	# before tandemd starts: wait_passes reads it at once
+"$TANDEMD" -d -c "$d/tandem.conf" 2>>"$tmp/tandemd.log" 8>&- &
 tandemd_pid=$!
 trap 'kill $tandemd_pid 2>/dev/null; postfix_stop; davical_stop; dav_cleanup
 rm -rf "$tmp"' EXIT
 
-passes() {
-	grep -c 'pass: ' "$tmp/tandemd.log"
-}
-
-# wait_pass N: until the log shows N passes (at most 60 s).
+# wait_pass N: until the log shows N passes (lib.sh's wait_passes).
 wait_pass() {
-	_i=0
-	while [ "$(passes)" -lt "$1" ] && [ $_i -lt 3000 ] &&
-	    kill -0 "$tandemd_pid" 2>/dev/null; do
-		_i=$((_i + 1))
-		sleep 0.02
-	done
-	[ "$(passes)" -ge "$1" ]
+	wait_passes "$tmp/tandemd.log" "$tandemd_pid" "$1"
 }
 
 # james_state: the state of Sofia and James's first session, as tandemd says.

@@ -92,6 +92,33 @@ done_testing() {
 	[ "$tap_failed" -eq 0 ]
 }
 
+# t NAME CONDITION: one test, ok when the shell condition (any && and !)
+# holds.
+t() {
+	_name=$1
+	shift
+	if eval "$*"; then ok "$_name"; else not_ok "$_name"; fi
+}
+
+# show FILE...: FILE as TAP comments, even without a last newline.
+show() {
+	awk 1 "$@" | diag
+}
+
+# _passes_at LOG PID N: LOG (tandemd's) shows N passes, or PID is gone (no
+# use waiting then).
+_passes_at() {
+	[ "$(grep -c 'pass: ' "$1")" -ge "$3" ] || ! alive "$2"
+}
+
+# wait_passes LOG PID N: until tandemd's LOG shows N passes, at most 120 s
+# by the clock (a pass against a server that times out takes a while on a
+# loaded machine); 0 when it shows them.  Create LOG before tandemd starts.
+wait_passes() {
+	wait_for 120 _passes_at "$1" "$2" "$3"
+	[ "$(grep -c 'pass: ' "$1")" -ge "$3" ]
+}
+
 # example_copy NAME: a writable copy of conf/example in $tmp/NAME; prints it.
 # (Under make distcheck the source tree is read-only, and so would the copy be.)
 example_copy() {

@@ -24,11 +24,6 @@ postfix_start "$tmp/postfix"
 CHECK="$top_srcdir/tests/fixtures/imip-check.py"
 T0=2027-01-04T08:00:00Z
 
-# t NAME 'CONDITION': one test, passed when the shell condition holds.
-t() {
-	if eval "$2"; then ok "$1"; else not_ok "$1"; fi
-}
-
 # setup NAME DOMAIN [MAIL-LINES]: a copy of the example whose people are
 # at DOMAIN (Lena as "Léna Vögel"), invite = imip, mail through Postfix.
 setup() {

@@ -15,10 +15,6 @@ now_ms() {
 	"$RADICALE_PYTHON" -c 'import time; print(int(time.time() * 1000))' 8>&-
 }
 
-# show FILE...: FILE as TAP comments, even without a last newline.
-show() {
-	awk 1 "$@" | diag
-}
 
 # smtp FROM TO[,TO...] [FILE]: send FILE (or a short message) by SMTP with
 # BODY=8BITMIME to $POSTFIX_PORT; prints "sent" or, for each refused
@@ -233,7 +229,7 @@ printf '%s\r\n' "From: alice@example.org" "To: dave@elsewhere.example" \
 rc=$?
 n=$(find "$POSTFIX_DIR/queue/maildrop" -type f | wc -l | tr -d ' ')
 check "sendmail -t -i while stopped: exit 0, one file in maildrop/ (exit $rc, $n)" \
-    [ "$rc" = 0 ] && [ "$n" = 1 ]
+    [ "$rc" = 0 -a "$n" = 1 ]
 
 t2=$(now_ms)
 postfix_restart
