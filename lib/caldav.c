@@ -111,6 +111,7 @@ send_req(struct job *j, const char *method, const char *url, const char *depth,
     const char *body)
 {
 	struct http_request	r;
+	size_t			said = tandem_diag_count(j->diag);
 	int			rc;
 
 	memset(&r, 0, sizeof(r));
@@ -128,6 +129,10 @@ send_req(struct job *j, const char *method, const char *url, const char *depth,
 	rc = http_submit(j->h, &r, j->diag);
 	if (rc < 0)
 		j->cal->error = rc;
+	/* Why, as http_submit() said it (a secret refused, say). */
+	if (rc < 0 && tandem_diag_count(j->diag) > said)
+		snprintf(j->cal->why, sizeof(j->cal->why), "%s",
+		    tandem_diag_get(j->diag, tandem_diag_count(j->diag) - 1));
 	return rc;
 }
 

@@ -94,6 +94,7 @@ submit(struct http *h, struct batch *b, struct source_http_feed *f)
 {
 	struct http_request	 r;
 	struct one		*o;
+	size_t			 said;
 	int			 rc;
 
 	f->status = 0;
@@ -119,10 +120,15 @@ submit(struct http *h, struct batch *b, struct source_http_feed *f)
 	}
 	r.cb = fetched;
 	r.ud = o;
+	said = tandem_diag_count(b->diag);
 	rc = http_submit(h, &r, b->diag);
 	if (rc < 0) {
 		free(o);
 		f->error = rc;
+		/* Why, as http_submit() said it (a secret refused, say). */
+		if (tandem_diag_count(b->diag) > said)
+			snprintf(f->why, sizeof(f->why), "%s",
+			    tandem_diag_get(b->diag, tandem_diag_count(b->diag) - 1));
 	}
 	return rc;
 }
