@@ -56,15 +56,16 @@ section_line(const char *file, char *s, int line, const struct ini_handler *h,
     void *ud, struct tandem_diag *diag)
 {
 	char	*end = strchr(s, ']');
-	char	*type, *name = NULL, *sp;
-	const char *why = NULL;
+	char	*type, *name = NULL, *sp, *tail;
 
 	if (end == NULL) {
 		diag_add(diag, file, line, "section header without closing ']'");
 		return TANDEM_ECONFIG;
 	}
 	*end = '\0';
-	if (strip_comment(end + 1, &why)[0] != '\0') {
+	/* Only a comment may follow: no value, so no quotes to read. */
+	tail = util_trim(end + 1);
+	if (tail[0] != '\0' && tail[0] != '#' && tail[0] != ';') {
 		diag_add(diag, file, line, "text after section header");
 		return TANDEM_ECONFIG;
 	}

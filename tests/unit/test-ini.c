@@ -95,6 +95,22 @@ TEST(text_after_header)
 	tandem_diag_free(d);
 }
 
+TEST(quoted_tail_after_header_is_an_error_not_a_crash)
+{
+	/* Found by fuzzing: these crashed validate, and tandemd on reload. */
+	struct tandem_diag	*d = tandem_diag_new();
+	struct seen		 s;
+
+	ASSERT_EQ(run("[daemon]\"a\"b\n[b]\"#a]ine\n[c] \"q\"\n[d]\"\n", &s, d),
+	    TANDEM_ECONFIG);
+	ASSERT_EQ(tandem_diag_count(d), 4);
+	ASSERT_CONTAINS(tandem_diag_get(d, 0), "t.conf:1: text after section header");
+	ASSERT_CONTAINS(tandem_diag_get(d, 1), "t.conf:2: text after section header");
+	ASSERT_CONTAINS(tandem_diag_get(d, 2), "t.conf:3: text after section header");
+	ASSERT_CONTAINS(tandem_diag_get(d, 3), "t.conf:4: text after section header");
+	tandem_diag_free(d);
+}
+
 TEST(long_lines)
 {
 	static char	text[20000];
@@ -109,4 +125,5 @@ TEST(long_lines)
 
 TT_MAIN(CASE(sections_and_pairs), CASE(inline_comments_and_quotes),
     CASE(bom_crlf_and_empty_value), CASE(every_syntax_error_reported_with_line),
-    CASE(text_after_header), CASE(long_lines))
+    CASE(text_after_header),
+    CASE(quoted_tail_after_header_is_an_error_not_a_crash), CASE(long_lines))
