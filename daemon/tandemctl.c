@@ -287,10 +287,11 @@ print_stats(const struct tandem_plan *plan, const struct tandem_calendars *cals,
 	getrusage(RUSAGE_SELF, &ru);
 	fprintf(stderr, "stats: calendars=%zu bytes=%zu fetch=%.3f parse=%.3f "
 	    "expand=%.3f negotiate=%.3f total=%.3f maxrss_kb=%ld sessions=%zu "
-	    "fixed=%zu unschedulable=%zu failed=%zu damaged=%zu\n", st.calendars,
+	    "fixed=%zu unschedulable=%zu failed=%zu damaged=%zu cut=%zu\n",
+	    st.calendars,
 	    st.bytes, st.fetch, st.parse, st.expand, negotiate_s, seconds(t0),
 	    ru.ru_maxrss, tandem_plan_count(plan), fixed, none, st.failed,
-	    st.damaged);
+	    st.damaged, st.cut);
 }
 
 /*

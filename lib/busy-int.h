@@ -96,6 +96,7 @@ struct busy_ctx {
 	struct busy_set		*out;
 	icalcomponent		*vcal;	/* the VCALENDAR being read */
 	const char		*uid;	/* of the component being read */
+	int64_t			 t0;	/* util_clock_ns() at the start */
 	icaltimezone		*utc;
 	icaltimezone		*floating;
 	struct busy_zone	*zones;	/* every TZID met, resolved once */

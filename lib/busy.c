@@ -336,6 +336,7 @@ busy_from_ical(const struct busy_req *req, const char *text,
 	x.out = set;
 	x.utc = icaltimezone_get_utc_timezone();
 	x.floating = req->floating != NULL ? req->floating : x.utc;
+	x.t0 = util_clock_ns();
 	n0 = set->n;
 	t0 = util_clock_ns();
 	rc = 0;

@@ -44,6 +44,7 @@ struct busy_stats {
 	int64_t	expand_ns;	/* components to intervals (recurrence too) */
 	size_t	bytes;
 	size_t	damaged;	/* components reported and skipped */
+	size_t	cut;		/* series cut short: the rest taken as busy */
 };
 
 struct busy_req {

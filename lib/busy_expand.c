@@ -36,6 +36,9 @@
 #define BAD		1	/* a damaged component; why in ctx */
 #define MAX_INSTANCES	100000	/* per series, against runaway rules */
 #define MAX_DAYS	400000	/* longest DURATION taken (~1000 y) */
+#define LONG_DAYS	800	/* longer instances: their end roughly */
+#define MAX_EXPAND_NS	(2000 * 1000000LL)	/* per series, in time */
+#define MAX_CALENDAR_NS	(10000 * 1000000LL)	/* per calendar text */
 #define NO_END		INT64_MIN /* an instance lasts as its series */
 
 static const char *const what_name[BUSY_W_N] = {
@@ -95,8 +98,6 @@ report(struct busy_ctx *x, const struct busy_comp *k, const char *why)
 {
 	int	rc;
 
-	if (x->req->stats != NULL)
-		x->req->stats->damaged++;
 	if (k->uid != NULL)
 		rc = diag_add(x->diag, x->req->source, 0, "UID %.200s: %s",
 		    k->uid, why);
@@ -105,6 +106,15 @@ report(struct busy_ctx *x, const struct busy_comp *k, const char *why)
 		    what_name[k->what], k->ord, why);
 	x->why[0] = '\0';
 	return rc;
+}
+
+/* A component that cannot be read: reported, counted, skipped. */
+static int
+damaged(struct busy_ctx *x, const struct busy_comp *k, const char *why)
+{
+	if (x->req->stats != NULL)
+		x->req->stats->damaged++;
+	return report(x, k, why);
 }
 
 static int
@@ -178,6 +188,14 @@ busy_expand_end(const struct busy_when *w, struct busy_length len)
 
 	if (len.days == 0)
 		return w->utc + len.secs;
+	/*
+	 * An instance of years: its end is taken an hour late rather than read
+	 * on the zone's clock, which makes libical expand the zone's rules up
+	 * to that year for every instance (a year typed 1010 for 2010 took
+	 * minutes).  Late is safe: it only ever blocks more.
+	 */
+	if (len.days > LONG_DAYS)
+		return w->utc + len.days * 86400 + len.secs + 3600;
 	icaltime_adjust(&t, (int)len.days, 0, 0, 0);
 	return tzconv_local_to_utc(w->tz, t) + len.secs;
 }
@@ -664,7 +682,7 @@ busy_expand_collect(struct busy_ctx *x, icalcomponent *parent,
 			continue;
 		}
 		if (rc == BAD)
-			rc = report(x, &k, x->why);
+			rc = damaged(x, &k, x->why);
 		comp_free(&k);
 		if (rc < 0)
 			return rc;
@@ -760,6 +778,37 @@ skip_ahead(icalrecur_iterator *it, const struct busy_comp *m,
 }
 
 /*
+ * A series too long to expand (an endless FREQ=SECONDLY, a year typed 1010):
+ * what it did not cover of the window, from `at` on, is busy.  Ignoring the
+ * rest would leave its owner free at times the series may well hold.
+ */
+enum { CUT_COUNT, CUT_TIME, CUT_CALENDAR };
+
+static int
+cut(struct busy_ctx *x, struct busy_comp *m, int64_t at, int64_t to,
+    struct busy_set *out, int why_cut)
+{
+	static const char *const text[] = {
+		"more than 100000 instances",
+		"its instances take more than 2 s to expand",
+		"the calendar takes more than 10 s to expand"
+	};
+	char	why[200], when[40];
+	int	kind = m->kind == BUSY_FREE ? BUSY_BUSY : m->kind;
+	int	rc;
+
+	if (x->req->stats != NULL)
+		x->req->stats->cut++;
+	tzconv_format(x->utc, at, when, sizeof(when));
+	snprintf(why, sizeof(why), "%s: taken as busy from %s UTC to the end of "
+	    "the window", text[why_cut], when);
+	rc = emit(out, at, to, kind, at, to);
+	if (rc == 0)
+		rc = report(x, m, why);
+	return rc;
+}
+
+/*
  * The instances of master m: DTSTART (always the first, RFC 5545 3.8.5.3,
  * though libical skips it when the rule does not match it), the RRULE's,
  * and the RDATEs.  The rule is walked from DTSTART and stops at the window's
@@ -774,11 +823,14 @@ expand(struct busy_ctx *x, struct busy_comp *m, const struct series *s,
 	icalrecur_iterator		*it;
 	struct icaltimetype		 t, until;
 	struct busy_when		 w;
-	size_t				 i, count = 0;
+	size_t				 i, n, count = 0;
+	int64_t				 t0 = util_clock_ns();
 	int				 fixed, rc;
 
 	if (m->kind == BUSY_FREE && s->nsh == 0)
 		return 0;
+	if (m->rrule != NULL && t0 - x->t0 > MAX_CALENDAR_NS)
+		return cut(x, m, from, to, out, CUT_CALENDAR);
 	rc = instance(m, s, &m->start, NO_END, from, to, out);
 	for (i = 0; i < m->nrd && rc == 0; i++)
 		rc = instance(m, s, &m->rd[i].w, m->rd[i].end, from, to, out);
@@ -803,13 +855,15 @@ expand(struct busy_ctx *x, struct busy_comp *m, const struct series *s,
 	    r.by_minute[0] == ICAL_RECURRENCE_ARRAY_MAX &&
 	    r.by_second[0] == ICAL_RECURRENCE_ARRAY_MAX;
 	w.tz = m->start.tz;
+	w.utc = m->start.utc;
 	for (;;) {
 		t = icalrecur_iterator_next(it);
 		if (icaltime_is_null_time(t))
 			break;
-		if (++count > MAX_INSTANCES) {
-			rc = report(x, m, "more than 100000 instances; the rest "
-			    "are ignored");
+		if (++count > MAX_INSTANCES || (count % 256 == 0 &&
+		    util_clock_ns() - t0 > MAX_EXPAND_NS)) {
+			rc = cut(x, m, w.utc > from ? w.utc : from, to, out,
+			    count > MAX_INSTANCES ? CUT_COUNT : CUT_TIME);
 			break;
 		}
 		if (fixed) {
@@ -823,8 +877,13 @@ expand(struct busy_ctx *x, struct busy_comp *m, const struct series *s,
 			break;
 		if (w.utc <= m->start.utc)
 			continue;
+		n = out->n;
 		rc = instance(m, s, &w, NO_END, from, to, out);
 		if (rc < 0)
+			break;
+		/* One instance over the whole window: the rest add nothing. */
+		if (out->n > n && s->nsh == 0 && out->v[n].start <= from &&
+		    out->v[n].end >= to)
 			break;
 	}
 	icalrecur_iterator_free(it);
@@ -950,7 +1009,7 @@ busy_expand_freebusy(struct busy_ctx *x, icalcomponent *c)
 		    strcasecmp(icalproperty_get_x_name(p), BUSY_TRUNCATED) == 0)
 			rc = fail(x, "truncated: the text ends inside it");
 		if (rc == BAD)
-			rc = report(x, &id, x->why);
+			rc = damaged(x, &id, x->why);
 		if (rc != 0 || icalproperty_isa(p) != ICAL_FREEBUSY_PROPERTY)
 			continue;
 		fb = icalproperty_get_first_parameter(p, ICAL_FBTYPE_PARAMETER);
@@ -978,7 +1037,7 @@ busy_expand_freebusy(struct busy_ctx *x, icalcomponent *c)
 			rc = emit(x->out, s.utc, e.utc, kind, x->req->from,
 			    x->req->to);
 		else if (rc == BAD)
-			rc = report(x, &id, x->why);
+			rc = damaged(x, &id, x->why);
 	}
 	icalerror_clear_errno();
 	return rc;

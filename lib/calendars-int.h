@@ -38,6 +38,7 @@ struct cal {
 	struct watch_set	 watch;		/* tandem's events in it */
 	int64_t			 longest;	/* longest interval of busy */
 	size_t			 damaged;	/* events in it reported, skipped */
+	size_t			 series_cut;	/* series cut short: rest busy */
 	int64_t			 from, to;
 	struct source_http_feed	 feed;
 	struct caldav_cal	 dav;		/* what CalDAV said of url */

@@ -358,12 +358,13 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 	struct busy_set	 set = { NULL, 0, 0 };
 	struct watch_set watch = { NULL, 0, 0 };
 	struct busy_req	 r;
-	size_t		 damaged;
+	size_t		 damaged, cut;
 	int		 rc;
 
 	busy_req_for(c, e, from, to, &r);
 	r.watch = &watch;
 	damaged = c->bs.damaged;
+	cut = c->bs.cut;
 	if (e->fb_ok)
 		rc = busy_copy(&e->fb, &set);
 	else if (e->dav.kind == CALDAV_DAV)
@@ -388,6 +389,7 @@ expand(struct tandem_calendars *c, struct cal *e, int64_t from, int64_t to,
 	e->watch = watch;
 	e->longest = longest(&set);
 	e->damaged = c->bs.damaged - damaged;
+	e->series_cut = c->bs.cut - cut;
 	e->ok = 1;
 	e->from = from;
 	e->to = to;
@@ -430,6 +432,7 @@ read_all(struct tandem_calendars *c, int64_t from, int64_t to,
 		c->st.stale += e->stale;
 		c->st.intervals += e->ok ? e->busy.n : 0;
 		c->st.damaged += e->ok ? e->damaged : 0;
+		c->st.cut += e->ok ? e->series_cut : 0;
 	}
 	return rc;
 }

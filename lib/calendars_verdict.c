@@ -44,7 +44,9 @@ calendars_source_text(struct cal *e)
 		snprintf(buf, size, "the events of %s%.300s%s",
 		    e->dav.kind == CALDAV_DAV ? "the CalDAV calendar " :
 		    e->is_feed ? "the feed " : "", where != NULL ? where : e->url,
-		    e->damaged > 0 ? " (damaged events skipped: see the warnings)" :
+		    e->damaged > 0 || e->series_cut > 0 ? " (damaged events skipped or "
+		    "series cut short, the rest of them taken as busy: see the "
+		    "warnings)" :
 		    "");
 		free(where);
 	}

@@ -135,6 +135,8 @@ calendars_json(struct ctl *c)
 	json_object_object_add(o, "by_freebusy", json_object_new_int64((int64_t)fb));
 	json_object_object_add(o, "damaged_events",
 	    json_object_new_int64((int64_t)st.damaged));
+	json_object_object_add(o, "series_cut",
+	    json_object_new_int64((int64_t)st.cut));
 	a = json_object_new_array();
 	for (i = 0; i < calendars_count(c->e->cals); i++) {
 		e = calendars_get(c->e->cals, i);
@@ -163,8 +165,9 @@ calendars_text(struct ctl *c)
 	cal_counts(c, &st, &fb);
 	fprintf(c->out, "calendars  %zu read in the last pass: %zu by the server's "
 	    "free/busy, %zu could not be read, %zu from the last good copy; %zu "
-	    "damaged event%s skipped\n", st.calendars, fb, st.failed, st.stale,
-	    st.damaged, st.damaged == 1 ? "" : "s");
+	    "damaged event%s skipped, %zu series cut short (the rest taken as "
+	    "busy)\n", st.calendars, fb, st.failed, st.stale, st.damaged,
+	    st.damaged == 1 ? "" : "s", st.cut);
 	for (i = 0; i < calendars_count(c->e->cals); i++) {
 		e = calendars_get(c->e->cals, i);
 		if (cal_note(e) != NULL)

@@ -33,6 +33,7 @@ struct tandem_calendars_stats {
 	double	parse;		/* iCalendar text to components */
 	double	expand;		/* components to busy intervals */
 	size_t	damaged;	/* events that could not be read: reported, skipped */
+	size_t	cut;		/* series too long to expand: the rest taken as busy */
 	size_t	stale;		/* not read again: the last good copy used */
 };
 

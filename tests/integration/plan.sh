@@ -280,8 +280,34 @@ check "a Windows zone name is known, an unknown TZID is said once, read in the o
     [ "$(grep -c "UID outlook-custom: unknown TZID \"Customized Time Zone\" in DTSTART: read in Europe/Berlin" "$1")" -eq 1 ]' - "$ctl_err"
 check "an event whose date cannot be read is named by its UID and counted (plan --stats damaged=1), plan exit 0" \
     sh -c '[ "$2" -eq 0 ] && grep -q "tom.ics: UID outlook-broken: unreadable DTSTART" "$1" &&
-    grep -q "^stats: .* failed=0 damaged=1\$" "$1"' - "$ctl_err" "$ctl_rc"
+    grep -q "^stats: .* failed=0 damaged=1 cut=0\$" "$1"' - "$ctl_err" "$ctl_rc"
 [ "$ctl_rc" -eq 0 ] || diag "$ctl_err"
+
+# --- a calendar anybody can write to ---------------------------------------------------
+# Lena's calendar gets an all-day series from 1010 to 2020 (a typo for 2010)
+# repeating monthly, and Marc's an endless FREQ=SECONDLY: the pass stays
+# quick (it took minutes), Lena is busy all window (her sessions have no
+# slot), and Marc, whose rule is cut, is busy rather than free (the cut is
+# said and counted).
+d=$(example_copy runaway)
+for who in lena marc; do
+	sed '$d' "$d/calendars/$who.ics" >"$d/calendars/$who.new"
+done
+printf 'BEGIN:VEVENT\r\nUID:typo-year\r\nDTSTAMP:20270101T000000Z\r\nDTSTART;VALUE=DATE:10100301\r\nDTEND;VALUE=DATE:20200302\r\nRRULE:FREQ=MONTHLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >>"$d/calendars/lena.new"
+printf 'BEGIN:VEVENT\r\nUID:every-second\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:20260101T000000Z\r\nDURATION:PT1S\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >>"$d/calendars/marc.new"
+for who in lena marc; do
+	mv "$d/calendars/$who.new" "$d/calendars/$who.ics"
+done
+ctl "$d" plan --json --stats --now "$NOW"
+cp "$ctl_out" "$json"
+pycheck "runaway series leave their owners busy, never free: Lena and Marc's sessions have no slot" "
+for x in pair(LENA):
+    assert x['status'] in ('past', 'nominal', 'unschedulable'), x
+assert [x for x in pair(LENA) if x['status'] == 'unschedulable'], pair(LENA)
+"
+check "the endless rule is cut, said and counted (plan --stats cut=1); exit 0" \
+    sh -c '[ "$2" -eq 0 ] && grep -q "marc.ics: UID every-second: .*: taken as busy from" "$1" &&
+    grep -q "^stats: .* cut=1\$" "$1"' - "$ctl_err" "$ctl_rc"
 
 # --- a broken configuration -----------------------------------------------------------
 

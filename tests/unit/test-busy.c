@@ -1516,8 +1516,13 @@ TEST(truncated_text_keeps_what_came_before)
 	tandem_diag_free(d);
 }
 
-TEST(runaway_rule_is_capped_and_reported)
+TEST(runaway_rule_is_cut_and_the_rest_is_busy)
 {
+	/*
+	 * COUNT counts from DTSTART, so the rule is walked from January: cut at
+	 * 100000 instances (January 2nd), what it did not cover of the window
+	 * is busy, never free.
+	 */
 	static const char text[] = CAL(
 	    EV("runaway", "DTSTART:20270101T000000Z\nDURATION:PT1S\n"
 	    "RRULE:FREQ=SECONDLY;COUNT=1000000000\n")
@@ -1525,6 +1530,7 @@ TEST(runaway_rule_is_capped_and_reported)
 	struct busy_set		 set = { NULL, 0, 0 };
 	struct tandem_diag	*d = tandem_diag_new();
 	const struct busy want[] = {
+		{ utc(2027, 3, 1, 0, 0), utc(2027, 3, 2, 0, 0), B },
 		{ utc(2027, 3, 1, 10, 0), utc(2027, 3, 1, 11, 0), B },
 	};
 
@@ -1532,9 +1538,60 @@ TEST(runaway_rule_is_capped_and_reported)
 	    d), 0);
 	ASSERT_SET(&set, want);
 	ASSERT_EQ(tandem_diag_count(d), 1);
-	ASSERT_CONTAINS(all_diag(d), "cal.ics: UID runaway: more than 100000 instances");
+	/* Cut by count (~0.3 s here), or by time under valgrind: busy alike. */
+	ASSERT_CONTAINS(all_diag(d), "cal.ics: UID runaway: ");
+	ASSERT_CONTAINS(all_diag(d), ": taken as busy from Mon 2027-03-01 00:00 "
+	    "UTC to the end of the window");
 	busy_set_free(&set);
 	tandem_diag_free(d);
+}
+
+TEST(endless_secondly_rule_leaves_nobody_free)
+{
+	/*
+	 * No end: walked from the window's start, 100000 one-second instances
+	 * cover 27 h 46 min 40 s of it, and the rest is busy.  Before, the
+	 * person was free after the first day.
+	 */
+	static const char text[] = CAL(
+	    EV("endless", "DTSTART:20260101T000000Z\nDURATION:PT1S\n"
+	    "RRULE:FREQ=SECONDLY\n"));
+	struct busy_set		 set = { NULL, 0, 0 };
+	struct tandem_diag	*d = tandem_diag_new();
+	int64_t			 from = utc(2027, 3, 1, 0, 0), to = utc(2027, 3, 4, 0, 0);
+
+	ASSERT_EQ(scan(text, from, to, &set, d), 0);
+	ASSERT_EQ(busy_merge(&set), 0);
+	ASSERT_EQ(set.n, 1);
+	ASSERT_EQ(set.v[0].start, from);
+	ASSERT_EQ(set.v[0].end, to);
+	ASSERT_CONTAINS(all_diag(d), "UID endless: more than 100000 instances: "
+	    "taken as busy from");
+	busy_set_free(&set);
+	tandem_diag_free(d);
+}
+
+TEST(a_year_typed_1010_costs_nothing_and_blocks_the_window)
+{
+	/*
+	 * All day from 1010 to 2020, monthly: every instance lasts a thousand
+	 * years.  It took over a minute (each instance's end read on the
+	 * zone's clock in year 2500 and beyond); the first instance over the
+	 * whole window now ends the walk.
+	 */
+	static const char text[] = CAL(
+	    EV("typo", "DTSTART;VALUE=DATE:10100301\nDTEND;VALUE=DATE:20200302\n"
+	    "RRULE:FREQ=MONTHLY\n")
+	    EV("fine", AT_10));
+	struct busy_set		 set = { NULL, 0, 0 };
+	int64_t			 from = utc(2027, 3, 1, 0, 0), to = utc(2027, 4, 1, 0, 0);
+
+	ASSERT_EQ(scan(text, from, to, &set, NULL), 0);
+	ASSERT_EQ(busy_merge(&set), 0);
+	ASSERT_EQ(set.n, 1);
+	ASSERT_EQ(set.v[0].start, from);
+	ASSERT_EQ(set.v[0].end, to);
+	busy_set_free(&set);
 }
 
 TEST(hostile_vtimezone_is_refused)
@@ -1691,7 +1748,9 @@ TT_MAIN(
 	CASE(not_icalendar_adds_nothing),
 	CASE(empty_text_is_not_icalendar),
 	CASE(truncated_text_keeps_what_came_before),
-	CASE(runaway_rule_is_capped_and_reported),
+	CASE(runaway_rule_is_cut_and_the_rest_is_busy),
+	CASE(endless_secondly_rule_leaves_nobody_free),
+	CASE(a_year_typed_1010_costs_nothing_and_blocks_the_window),
 	CASE(hostile_vtimezone_is_refused),
 	CASE(garbage_lines_do_not_hide_events),
 	CASE(many_tzids_resolve_alike)
