@@ -10,6 +10,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "tandem/tandem.h"
 #include "log.h"
 
 enum sink { SINK_STDERR, SINK_JOURNAL, SINK_SYSLOG };
@@ -41,10 +42,12 @@ log_setverbose(int v)
 static void
 vlog(int pri, const char *fmt, va_list ap, const char *suffix)
 {
-	char	msg[2048];
+	char	raw[2048], msg[4096];
 	int	saved = errno;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(raw, sizeof(raw), fmt, ap);
+	/* Names, UIDs and server messages come from outside: one line each. */
+	tandem_escape(raw, msg, sizeof(msg));
 	switch (sink) {
 	case SINK_STDERR:
 		fprintf(stderr, "%s: %s%s%s\n", ident, msg, suffix ? ": " : "",

@@ -225,8 +225,13 @@ print_diag(struct tandem_diag *diag)
 {
 	size_t	i;
 
-	for (i = 0; i < tandem_diag_count(diag); i++)
-		fprintf(stderr, "tandemctl: %s\n", tandem_diag_get(diag, i));
+	char	line[4096];
+
+	for (i = 0; i < tandem_diag_count(diag); i++) {
+		/* Calendars and servers wrote parts of it: one line each. */
+		tandem_escape(tandem_diag_get(diag, i), line, sizeof(line));
+		fprintf(stderr, "tandemctl: %s\n", line);
+	}
 }
 
 static double seconds(const struct timespec *t0);
@@ -302,11 +307,12 @@ print_stats(const struct tandem_plan *plan, const struct tandem_calendars *cals,
 static int
 unreadable(const struct tandem_calendars *cals)
 {
-	char	line[4096];
+	char	line[4096], esc[8192];
 
 	if (cals == NULL || tandem_calendars_summary(cals, line, sizeof(line)) <= 0)
 		return 0;
-	fprintf(stderr, "tandemctl: plan: %s\n", line);
+	tandem_escape(line, esc, sizeof(esc));
+	fprintf(stderr, "tandemctl: plan: %s\n", esc);
 	return 1;
 }
 

@@ -70,7 +70,7 @@ servers_text(struct ctl *c)
 {
 	const struct caldav_srv	*v;
 	size_t			 i, n = calendars_nservers(c->e->cals);
-	char			 ok[32] = "never", bad[32];
+	char			 ok[32] = "never", bad[32], text[800];
 
 	for (i = 0; i < n; i++) {
 		v = calendars_server(c->e->cals, i);
@@ -83,8 +83,9 @@ servers_text(struct ctl *c)
 		    v->failures, ok);
 		if (v->last_fail != 0) {
 			ctl_utc(v->last_fail, bad, sizeof(bad));
+			tandem_escape(v->last_error, text, sizeof(text));
 			fprintf(c->out, "           last failure %s: %s\n", bad,
-			    v->last_error);
+			    text);
 		}
 	}
 }
@@ -159,6 +160,7 @@ calendars_text(struct ctl *c)
 	struct tandem_calendars_stats	 st;
 	const struct cal		*e;
 	size_t				 i, fb;
+	char				 text[1300];
 
 	if (c->e->cals == NULL)
 		return;
@@ -170,10 +172,12 @@ calendars_text(struct ctl *c)
 	    st.damaged == 1 ? "" : "s", st.cut);
 	for (i = 0; i < calendars_count(c->e->cals); i++) {
 		e = calendars_get(c->e->cals, i);
-		if (cal_note(e) != NULL)
-			fprintf(c->out, "           %s <%s>: busy time from %s\n",
-			    e->owner[0] != '\0' ? e->name : "the organizer",
-			    e->owner, e->source);
+		if (cal_note(e) == NULL)
+			continue;
+		tandem_escape(e->source, text, sizeof(text));
+		fprintf(c->out, "           %s <%s>: busy time from %s\n",
+		    e->owner[0] != '\0' ? e->name : "the organizer", e->owner,
+		    text);
 	}
 }
 

@@ -47,6 +47,16 @@ TANDEM_EXTERN const char *tandem_strerror(int err);
 TANDEM_EXTERN const char *tandem_version(void);
 
 /*
+ * text made safe to log, into buf (always NUL-terminated, cut to size):
+ * control characters as \n, \r, \t or \xHH (also the C1 controls,
+ * U+0080 to U+009F, which some terminals obey), a backslash as \\, and
+ * everything else, UTF-8 included, as it is.  So a UID, a summary or a
+ * server's message can neither start a line of its own nor colour a
+ * terminal.  Returns the length the whole escaped text needs.
+ */
+TANDEM_EXTERN size_t tandem_escape(const char *text, char *buf, size_t size);
+
+/*
  * A list of diagnostics.  Loaders append to it so that a caller sees every
  * error of a run, not only the first.  Messages are owned by the diag.
  */

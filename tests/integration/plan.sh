@@ -309,6 +309,26 @@ check "the endless rule is cut, said and counted (plan --stats cut=1); exit 0" \
     sh -c '[ "$2" -eq 0 ] && grep -q "marc.ics: UID every-second: .*: taken as busy from" "$1" &&
     grep -q "^stats: .* cut=1\$" "$1"' - "$ctl_err" "$ctl_rc"
 
+# --- calendars write into tandem's messages ------------------------------------------
+# A UID with an escaped newline and a terminal escape, in an event whose date
+# cannot be read (so that it is named in a warning): one line each, escaped,
+# in tandemctl's and tandemd's output alike.
+d=$(example_copy forged)
+sed '$d' "$d/calendars/tom.ics" >"$d/calendars/tom.new"
+printf 'BEGIN:VEVENT\r\nUID:x\\ntandemd: SEND: forged line\033[31m\r\nDTSTAMP:20270101T000000Z\r\nDTSTART:garbage\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n' >>"$d/calendars/tom.new"
+mv "$d/calendars/tom.new" "$d/calendars/tom.ics"
+ctl "$d" plan --now "$NOW"
+"$top_builddir/daemon/tandemd" -d -c "$d/tandem.conf" --once --now "$NOW" \
+    >"$tmp/forged.out" 2>"$tmp/forged.log" 8>&-
+esc=$(printf '\033')
+printf '%s\n' 'UID x\ntandemd: SEND: forged line\x1b[31m: unreadable DTSTART' >"$tmp/forged.want"
+check "a UID cannot forge a log line or colour the terminal: escaped, in plan and tandemd" \
+    sh -c 'for f in "$1" "$2"; do
+	grep -qFf "$4" "$f" || exit 1
+	! grep -q "^tandemd: SEND: forged line" "$f" || exit 1
+	! grep -q "$3" "$f" || exit 1
+    done' - "$ctl_err" "$tmp/forged.log" "$esc" "$tmp/forged.want"
+
 # --- a broken configuration -----------------------------------------------------------
 
 d=$(example_copy broken)
