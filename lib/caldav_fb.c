@@ -71,15 +71,18 @@ caldav_fb_means_name(enum caldav_fb_means m)
 	}
 }
 
+/* scheme://host:port, never the userinfo: it is shown in tandemctl status. */
 char *
 caldav_fb_origin(const char *url)
 {
-	const char	*a = strstr(url, "://");
+	char		*plain = http_redact(url), *o = NULL;
+	const char	*a = plain != NULL ? strstr(plain, "://") : NULL;
 
-	if (a == NULL)
-		return NULL;
-	a += 3;
-	return util_strndup(url, (size_t)(a - url) + strcspn(a, "/?#"));
+	if (a != NULL)
+		o = util_strndup(plain, (size_t)(a + 3 - plain) +
+		    strcspn(a + 3, "/?#"));
+	free(plain);
+	return o;
 }
 
 void

@@ -123,6 +123,7 @@ int
 calendars_shared_homes(struct tandem_calendars *c, struct tandem_diag *diag)
 {
 	struct cal	*a, *b;
+	char		*ua, *ub;
 	size_t		 i, k;
 	int		 rc = 0;
 
@@ -134,10 +135,14 @@ calendars_shared_homes(struct tandem_calendars *c, struct tandem_diag *diag)
 				continue;
 			a->ok = 0;
 			a->failed = 1;
-			snprintf(a->why, sizeof(a->why), "%s: leads to the same "
-			    "calendar as the one of %s (%s); whose it is cannot be "
-			    "told, so it is used for neither", a->url, b->owner,
-			    b->url);
+			ua = http_redact(a->url);
+			ub = http_redact(b->url);
+			snprintf(a->why, sizeof(a->why), "%.110s: leads to the same "
+			    "calendar as the one of %.60s (%.110s); whose it is cannot "
+			    "be told, so it is used for neither", ua != NULL ? ua :
+			    "?", b->owner, ub != NULL ? ub : "?");
+			free(ua);
+			free(ub);
 			rc = diag_add(diag, NULL, 0, "%s", a->why);
 			break;
 		}

@@ -229,10 +229,19 @@ const struct server *
 http_server_for(const struct tandem_config *cfg, const char *url)
 {
 	const struct server	*best = NULL, *sv;
-	size_t			 i, len, bestlen = 0;
+	const char		*ui = NULL;
+	char			 plain[2048];
+	size_t			 i, len, bestlen = 0, n;
 
 	if (cfg == NULL || url == NULL)
 		return NULL;
+	/* A URL's userinfo is not part of where it points. */
+	n = userinfo(url, &ui);
+	if (n > 0 && strlen(url) - n < sizeof(plain)) {
+		memcpy(plain, url, (size_t)(ui - url));
+		strcpy(plain + (ui - url), ui + n);
+		url = plain;
+	}
 	for (i = 0; i < cfg->nservers; i++) {
 		sv = &cfg->servers[i];
 		if (sv->url == NULL)
@@ -245,5 +254,6 @@ http_server_for(const struct tandem_config *cfg, const char *url)
 		best = sv;
 		bestlen = len;
 	}
+	explicit_bzero(plain, sizeof(plain));
 	return best;
 }

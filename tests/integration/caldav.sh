@@ -88,6 +88,9 @@ check "a first read of a calendar URL needs one PROPFIND, not two ($t_first)" \
 tomorrow=$(date -u -d tomorrow +%Y-%m-%d)
 s=$(example_copy daemon)
 dav_config "$s"
+# Sofia's URL carries her password (no [server] prefix matches it then):
+# it must never be shown.
+edit "$s/people.csv" "s|$PROXY_URL/sofia/calendar/|http://sofia:sofiapw@${PROXY_URL#http://}/sofia/calendar/|"
 edit "$s/tandem.conf" "s|^start .*|start       = $tomorrow|"
 printf 'mentor,mentee\n' >"$s/pairs.new"
 sed -n '2,$s/^\([^,]*,[^,]*\).*/\1/p' "$s/pairs.csv" >>"$s/pairs.new"
@@ -129,7 +132,11 @@ else
 	not_ok "readable events are read, and no server free/busy is asked for"
 	diag "$ctl_out"
 fi
+cp "$ctl_out" "$tmp/status.txt"
 ctl "$s" status --json
+check "a password in a calendar URL is shown by neither status nor status --json" \
+    sh -c '! grep -q sofiapw "$1" "$2" && grep -q "^server     $3:" "$1"' - \
+    "$tmp/status.txt" "$ctl_out" "$PROXY_URL"
 check "tandemctl status --json names the server, its means and its health" \
 	"$RADICALE_PYTHON" -c '
 import json, sys
