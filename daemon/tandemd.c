@@ -25,7 +25,11 @@
 
 #define EX_USAGE	64
 #define EX_CONFIG	78
-#define EX_TEMPFAIL	75	/* --once: a calendar could not be read */
+/*
+ * Try again later: another tandem process holds the state (nothing was
+ * done), or, with --once, a calendar could not be read.
+ */
+#define EX_TEMPFAIL	75
 
 #ifndef SYSCONFDIR
 #define SYSCONFDIR "/etc"
@@ -130,23 +134,32 @@ engine_log(void *ud, int level, const char *subsys, const char *msg)
 		log_debug("%s: %s", subsys, msg);
 }
 
-/* The engine on loop with the store of d's configuration, or fatal. */
+/*
+ * The engine on loop with the store of d's configuration, or exit: 75 when
+ * another tandemd holds the state (the message names it; one state, one
+ * writer, so this one does nothing at all), 1 for any other failure.
+ */
 static void
 engine_open(struct daemon *d, uv_loop_t *loop)
 {
 	struct tandem_diag	*diag = tandem_diag_new();
-	size_t			 i;
+	size_t			 i, n;
 	int			 rc;
 
 	if (diag == NULL)
 		fatalx("out of memory");
 	rc = tandem_engine_new(loop, d->cfg, engine_log, d, &d->engine, diag);
-	for (i = 0; i < tandem_diag_count(diag); i++)
+	n = tandem_diag_count(diag);
+	for (i = 0; i < n; i++)
 		log_warnx("%s", tandem_diag_get(diag, i));
 	tandem_diag_free(diag);
+	if (rc == TANDEM_EBUSY)
+		exit(EX_TEMPFAIL);
+	/* The messages say what is wrong; errno's words only when there are none. */
 	if (rc < 0)
-		fatalx("%s: cannot open the state store: %s",
-		    tandem_config_state(d->cfg), tandem_strerror(rc));
+		fatalx("%s: cannot open the state store%s%s",
+		    tandem_config_state(d->cfg), n > 0 ? "" : ": ",
+		    n > 0 ? "" : tandem_strerror(rc));
 }
 
 static void
@@ -155,7 +168,10 @@ once_done(void *ud, int rc)
 	*(int *)ud = rc;
 }
 
-/* --once: 0, 75 when a calendar could not be read, 1 when the pass failed. */
+/*
+ * --once: 0, 75 when a calendar could not be read (or, from engine_open(),
+ * another tandemd holds the state), 1 when the pass failed.
+ */
 static int
 once_exit(int rc)
 {
@@ -305,8 +321,9 @@ serve(struct daemon *d)
 	uv_signal_start(&d->sighup, on_sighup, SIGHUP);
 	uv_signal_start(&d->sigterm, on_stop, SIGTERM);
 	uv_signal_start(&d->sigint, on_stop, SIGINT);
+	/* A second tandemd on this state stops here, before its socket. */
 	engine_open(d, &loop);
-	/* Before the engine starts: a second tandemd stops here. */
+	/* Before the engine starts: one with another state on this socket. */
 	d->control = control_open(&loop, tandem_config_socket(d->cfg), d->engine,
 	    reload, d);
 	if (tandem_engine_start(d->engine) < 0)

@@ -190,6 +190,8 @@ tandem_engine_start(struct tandem_engine *e)
 	if (tandem_fails_assert(e != NULL && !e->wall))
 		return TANDEM_EINVAL;
 	e->wall = 1;
+	/* A second tandemd on this state is told where this one answers. */
+	store_holder(e->store, "serving", e->cfg->socket);
 	arm(e, 0);
 	return 0;
 }
@@ -245,6 +247,8 @@ tandem_engine_pass(struct tandem_engine *e, int64_t now,
 
 	if (tandem_fails_assert(e != NULL && !e->busy && !e->closing))
 		return TANDEM_EINVAL;
+	if (!e->wall)
+		store_holder(e->store, "pass", NULL);
 	e->busy = 1;
 	e->now = now;
 	e->done = done;

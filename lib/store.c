@@ -2,9 +2,27 @@
  * store: SQLite in WAL mode with synchronous=FULL (a committed job survives
  * a power cut), versioned migrations, prepared statements per call.  See
  * store.h for what is kept and why.
+ *
+ * One state, one writer.  Two processes on one store would each carry out
+ * the same queued jobs (every e-mail twice) and race in the migration, so
+ * store_open() first takes an exclusive lock on STATE.lock and keeps it
+ * until store_close(); a second process is refused before it reads or
+ * writes anything.  The lock is fcntl's: the kernel drops it when the
+ * process ends, however it ends, and a child (a hook, sendmail) never
+ * inherits it, so a hook that outlives a killed tandemd does not keep the
+ * state locked.  Its one caveat, that closing any descriptor of the file
+ * drops the lock, does not bite: only lock() opens it, once per store.
+ * The file holds one line, "PID MODE [SOCKET]", for the message the second
+ * process prints; the PID in it is trusted only when fcntl names the same.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -14,6 +32,7 @@
 struct store {
 	sqlite3		*db;
 	char		*path;
+	int		 lockfd;	/* STATE.lock, locked; -1: none */
 	struct tandem_diag *diag;
 };
 
@@ -58,6 +77,150 @@ exec(struct store *s, const char *sql, const char *what)
 	    fail(s, what);
 }
 
+/*
+ * The file at s->path is not a store tandem can read (why says what is
+ * wrong with it): say so, and what to do, since tandem cannot mend it.
+ * Nothing has been written to it.
+ */
+static int
+damaged(struct store *s, const char *why)
+{
+	int	rc;
+
+	rc = diag_add(s->diag, s->path, 0, "not a tandem store (%s); tandem "
+	    "has left it as it is", why);
+	if (rc == 0)
+		rc = diag_add(s->diag, NULL, 0, "to restore it, stop tandem and "
+		    "put back a copy of %s from a backup (an earlier 'tandemctl "
+		    "export' cannot be loaded back, but lists what tandem had "
+		    "sent: each session's UID, SEQUENCE, slot, replies and state)",
+		    s->path);
+	if (rc == 0)
+		rc = diag_add(s->diag, NULL, 0, "to start afresh, move %s away, "
+		    "with its -wal and -shm files if there are any: the next pass "
+		    "then invites every upcoming session again, under the same "
+		    "UIDs; tandemd(8), STATE, says how to run that pass without "
+		    "mailing anybody", s->path);
+	return rc < 0 ? rc : TANDEM_EIO;
+}
+
+/* An error reading the file: damage (said as such) or any other failure. */
+static int
+refuse(struct store *s, const char *what)
+{
+	int	code = sqlite3_errcode(s->db);
+
+	if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+		return damaged(s, sqlite3_errmsg(s->db));
+	return fail(s, what);
+}
+
+/* The lock file's one line for this process. */
+static void
+note(struct store *s, const char *mode, const char *socket)
+{
+	char	line[512];
+	int	len;
+
+	len = snprintf(line, sizeof(line), "%ld %s%s%s\n", (long)getpid(), mode,
+	    socket != NULL ? " " : "", socket != NULL ? socket : "");
+	if (len < 0 || (size_t)len >= sizeof(line))
+		return;
+	/* Written over, then cut: a reader never sees an empty file. */
+	if (pwrite(s->lockfd, line, (size_t)len, 0) == len)
+		(void)ftruncate(s->lockfd, len);
+}
+
+/*
+ * Who holds the lock on fd (held is what F_GETLK said): the pid fcntl
+ * names, and what that process does when its line in the file is its own
+ * (a holder that has just taken the lock may not have written it yet).
+ */
+static int
+holder(struct store *s, int fd, const struct flock *held)
+{
+	char	 buf[512], mode[16] = "";
+	long	 pid = held->l_type != F_UNLCK ? (long)held->l_pid : 0, wrote = 0;
+	ssize_t	 n;
+	int	 at = 0, rc;
+
+	n = pread(fd, buf, sizeof(buf) - 1, 0);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	if (sscanf(buf, "%ld %15s %n", &wrote, mode, &at) < 2 || at == 0)
+		mode[0] = '\0';
+	/* pid 0: the holder is outside our pid namespace; its line tells. */
+	if (pid <= 0)
+		pid = wrote;
+	if (wrote != pid)
+		mode[0] = '\0';
+	if (strcmp(mode, "serving") == 0 && buf[at] != '\0')
+		rc = diag_add(s->diag, NULL, 0, "another tandemd is running on %s "
+		    "(pid %ld) and holds %s; one state, one writer", buf + at,
+		    pid, s->path);
+	else if (pid > 0)
+		rc = diag_add(s->diag, NULL, 0, "%s is in use by tandemd%s "
+		    "(pid %ld); one state, one writer", s->path,
+		    strcmp(mode, "pass") == 0 ? " --once" : "", pid);
+	else
+		rc = diag_add(s->diag, NULL, 0, "%s is in use by another "
+		    "tandemd; one state, one writer", s->path);
+	return rc < 0 ? rc : TANDEM_EBUSY;
+}
+
+/*
+ * Take the lock on STATE.lock (made 0600 when missing), without waiting:
+ * TANDEM_EBUSY with the holder named when another process has it.
+ */
+static int
+lock(struct store *s)
+{
+	struct flock	 fl;
+	char		*name = NULL;
+	int		 fd = -1, rc, tries;
+
+	if (asprintf(&name, "%s.lock", s->path) < 0)
+		return TANDEM_ENOMEM;
+	fd = open(name, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = diag_add(s->diag, s->path, 0, "cannot open: %s: %s", name,
+		    strerror(errno));
+		rc = rc < 0 ? rc : TANDEM_EIO;
+		goto out;
+	}
+	/* A holder that leaves between the two calls: try again, a few times. */
+	for (tries = 0;; tries++) {
+		memset(&fl, 0, sizeof(fl));
+		fl.l_type = F_WRLCK;
+		fl.l_whence = SEEK_SET;		/* start 0, length 0: all of it */
+		if (fcntl(fd, F_SETLK, &fl) == 0) {
+			s->lockfd = fd;
+			fd = -1;
+			note(s, "open", NULL);
+			rc = 0;
+			break;
+		}
+		if (errno != EACCES && errno != EAGAIN) {
+			rc = diag_add(s->diag, s->path, 0, "cannot lock %s: %s",
+			    name, strerror(errno));
+			rc = rc < 0 ? rc : TANDEM_EIO;
+			break;
+		}
+		if (fcntl(fd, F_GETLK, &fl) < 0)
+			fl.l_type = F_UNLCK;
+		if (fl.l_type != F_UNLCK || tries == 3) {
+			rc = holder(s, fd, &fl);
+			break;
+		}
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	free(name);
+	return rc;
+}
+
+/* The schema version; damage shows here first, before anything is written. */
 static int
 version(struct store *s, int *v)
 {
@@ -65,50 +228,129 @@ version(struct store *s, int *v)
 	int		 rc;
 
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
-		return fail(s, "not a tandem store");
+		return refuse(s, "cannot read the schema version");
 	rc = sqlite3_step(st);
 	*v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
 	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : fail(s, "not a tandem store");
+	return rc == SQLITE_ROW ? 0 : refuse(s, "cannot read the schema version");
 }
 
 static int
+newer(struct store *s, int v)
+{
+	if (v <= STORE_SCHEMA)
+		return 0;
+	diag_add(s->diag, s->path, 0, "schema version %d is newer than this "
+	    "tandem's (%d); refusing to touch it", v, STORE_SCHEMA);
+	return TANDEM_EIO;
+}
+
+/*
+ * Bring the store to STORE_SCHEMA: every step in one transaction, the
+ * version read inside it, so that a crash or a failed step leaves the store
+ * as it was, never half a schema.
+ */
+static int
 migrate(struct store *s)
 {
-	char	sql[64];
-	int	v, rc;
+	char	what[64], sql[64];
+	int	v = 0, from, rc;
 
-	rc = version(s, &v);
+	rc = store_begin(s);
 	if (rc < 0)
 		return rc;
-	if (v > STORE_SCHEMA) {
-		diag_add(s->diag, s->path, 0, "schema version %d is newer than this "
-		    "tandem's (%d); refusing to touch it", v, STORE_SCHEMA);
-		return TANDEM_EIO;
+	rc = version(s, &v);
+	if (rc == 0)
+		rc = newer(s, v);
+	for (from = v; rc == 0 && v < STORE_SCHEMA; v++) {
+		snprintf(what, sizeof(what), "migration to schema %d", v + 1);
+		rc = exec(s, migrations[v], what);
 	}
-	for (; v < STORE_SCHEMA; v++) {
-		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v + 1);
-		rc = store_begin(s);
-		if (rc == 0)
-			rc = exec(s, migrations[v], "migration");
-		if (rc == 0)
-			rc = exec(s, sql, "migration");
-		if (rc < 0) {
-			store_rollback(s);
-			return rc;
-		}
+	if (rc == 0 && v != from) {
+		snprintf(sql, sizeof(sql), "PRAGMA user_version = %d", v);
+		rc = exec(s, sql, "migration");
+	}
+	if (rc == 0)
 		rc = store_commit(s);
-		if (rc < 0)
-			return rc;
+	if (rc < 0)
+		store_rollback(s);
+	return rc;
+}
+
+/*
+ * A missing store is made whole or not at all: built at STATE.new with
+ * its schema (in rollback-journal mode, so that it is all in the one file)
+ * and renamed into place.  A store that exists is then never a creation
+ * cut short, and an empty one is damage.  Only the lock's holder gets here:
+ * a STATE.new left by a crash is nobody's.
+ */
+static int
+create(struct store *s)
+{
+	struct store	 t;
+	char		*tmp = NULL, *dir = NULL, *journal = NULL;
+	int		 rc, fd;
+
+	memset(&t, 0, sizeof(t));
+	t.path = s->path;		/* borrowed: t is never store_close()d */
+	t.diag = s->diag;
+	t.lockfd = -1;
+	if (asprintf(&tmp, "%s.new", s->path) < 0) {
+		tmp = NULL;
+		rc = TANDEM_ENOMEM;
+		goto out;
 	}
-	return 0;
+	if (asprintf(&journal, "%s-journal", tmp) < 0) {
+		journal = NULL;
+		rc = TANDEM_ENOMEM;
+		goto out;
+	}
+	(void)unlink(tmp);
+	(void)unlink(journal);
+	if (sqlite3_open_v2(tmp, &t.db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = fail(&t, "cannot create");
+		goto out;
+	}
+	rc = exec(&t, "PRAGMA synchronous = FULL", "cannot create");
+	if (rc == 0)
+		rc = migrate(&t);
+	if (sqlite3_close(t.db) != SQLITE_OK && rc == 0)
+		rc = diag_add(s->diag, s->path, 0, "cannot create: closing %s "
+		    "failed", tmp) < 0 ? TANDEM_ENOMEM : TANDEM_EIO;
+	t.db = NULL;
+	if (rc == 0 && rename(tmp, s->path) < 0)
+		rc = diag_add(s->diag, s->path, 0, "cannot create: %s",
+		    strerror(errno)) < 0 ? TANDEM_ENOMEM : TANDEM_EIO;
+	if (rc < 0) {
+		(void)unlink(tmp);
+		goto out;
+	}
+	/* The rename itself survives a power cut once the folder is synced. */
+	dir = util_dirname(s->path);
+	if (dir == NULL) {
+		rc = TANDEM_ENOMEM;
+		goto out;
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+out:
+	sqlite3_close(t.db);
+	free(dir);
+	free(journal);
+	free(tmp);
+	return rc;
 }
 
 int
 store_open(const char *path, struct store **out, struct tandem_diag *diag)
 {
 	struct store	*s;
-	int		 rc;
+	struct stat	 st;
+	int		 rc, v;
 
 	if (tandem_fails_assert(path != NULL && out != NULL))
 		return TANDEM_EINVAL;
@@ -119,17 +361,37 @@ store_open(const char *path, struct store **out, struct tandem_diag *diag)
 		return TANDEM_ENOMEM;
 	}
 	s->diag = diag;
+	s->lockfd = -1;
+	rc = lock(s);
+	if (rc < 0)
+		goto out;
+	if (stat(path, &st) < 0) {
+		if (errno == ENOENT)
+			rc = create(s);
+		else
+			rc = diag_add(diag, path, 0, "cannot open: %s",
+			    strerror(errno)) < 0 ? TANDEM_ENOMEM : TANDEM_EIO;
+	} else if (S_ISREG(st.st_mode) && st.st_size == 0)
+		rc = damaged(s, "the file is empty");
+	if (rc < 0)
+		goto out;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE |
-	    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		rc = fail(s, "cannot open");
-		store_close(s);
-		return rc;
+		goto out;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	rc = exec(s, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-	    "PRAGMA foreign_keys = ON", "not a tandem store");
+	/* Read before anything is written: damage, or a newer tandem's. */
+	rc = version(s, &v);
+	if (rc == 0)
+		rc = newer(s, v);
+	if (rc == 0 && sqlite3_exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA "
+	    "synchronous = FULL; PRAGMA foreign_keys = ON", NULL, NULL,
+	    NULL) != SQLITE_OK)
+		rc = refuse(s, "cannot open");
 	if (rc == 0)
 		rc = migrate(s);
+out:
 	if (rc < 0) {
 		store_close(s);
 		return rc;
@@ -139,11 +401,21 @@ store_open(const char *path, struct store **out, struct tandem_diag *diag)
 }
 
 void
+store_holder(struct store *s, const char *mode, const char *socket)
+{
+	if (s != NULL && s->lockfd >= 0)
+		note(s, mode, socket);
+}
+
+void
 store_close(struct store *s)
 {
 	if (s == NULL)
 		return;
 	sqlite3_close(s->db);
+	/* The lock goes with the descriptor; the file stays for the next. */
+	if (s->lockfd >= 0)
+		close(s->lockfd);
 	free(s->path);
 	free(s);
 }

@@ -4,7 +4,8 @@
  *
  * Glossary
  *   schema version  PRAGMA user_version; store_open() migrates an older file
- *                   forward in one transaction each step, and refuses a newer
+ *                   forward, every step in one transaction, and refuses a
+ *                   newer
  *   session row     what tandem decided for one session: its UID, SEQUENCE,
  *                   slot and state, keyed by (program, mentor, mentee, index)
  *   job             one effect to carry out: an outgoing message (kind
@@ -17,6 +18,9 @@
  *                   file named by the key, a hook ledger entry).
  *   source row      what is remembered of a calendar between passes
  *                   (ETag, Last-Modified, sync token)
+ *   lock file       STATE.lock beside the store: locked by the one process
+ *                   that has the store open, and holding its line
+ *                   "PID MODE [SOCKET]" (MODE open, pass or serving)
  */
 #ifndef TANDEM_STORE_H
 #define TANDEM_STORE_H
@@ -31,12 +35,27 @@
 struct store;
 
 /*
- * Open (creating) the store at path.  Errors name the path: cannot open,
- * not a tandem store, a schema newer than this tandem.  0, TANDEM_EIO or
- * TANDEM_ENOMEM.
+ * Open (creating) the store at path, for this process alone: an exclusive
+ * lock on path.lock is taken first and held until store_close() (or until
+ * the process ends, however it ends).  TANDEM_EBUSY when another process
+ * holds it: diag names the path and that tandemd's pid, and the store has
+ * not been read.  A missing store is built at path.new and renamed into
+ * place, so an empty file at path is damage, not a creation cut short.
+ * Other errors name the path: cannot open; not a tandem store (with what
+ * to do: the file is left as it is); a schema newer than this tandem.
+ * 0, TANDEM_EBUSY, TANDEM_EIO or TANDEM_ENOMEM.
+ *
+ * The lock is per process (fcntl): open a state once in a process.
  */
 int store_open(const char *path, struct store **out, struct tandem_diag *diag);
 void store_close(struct store *s);
+
+/*
+ * Say in the lock file what this process does, for the message a second
+ * one gets: mode "pass" (one pass: tandemd --once) or "serving" with its
+ * control socket.  Best effort: a failed write leaves the lock as it is.
+ */
+void store_holder(struct store *s, const char *mode, const char *socket);
 
 /* One transaction (BEGIN IMMEDIATE ... COMMIT or ROLLBACK). */
 int store_begin(struct store *s);

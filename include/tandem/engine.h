@@ -67,8 +67,10 @@ struct tandem_engine;
  * An engine for cfg on loop, with the store at the configuration's
  * [daemon] state path (created when missing).  cfg is borrowed and must
  * outlive the engine or be replaced with tandem_engine_set_config().
- * Errors (the store cannot be opened, say) go to diag.  0, TANDEM_EIO or
- * TANDEM_ENOMEM.
+ * The engine holds the state for its whole life: one state, one writer.
+ * Errors (the store cannot be opened, say) go to diag.  0, TANDEM_EBUSY
+ * (another process holds the state; diag names it and the store was not
+ * read), TANDEM_EIO or TANDEM_ENOMEM.
  */
 TANDEM_EXTERN int tandem_engine_new(uv_loop_t *loop,
     const struct tandem_config *cfg, tandem_log_fn log, void *log_ud,

@@ -37,6 +37,7 @@ extern "C" {
 #define TANDEM_ERANGE	(-ERANGE)
 #define TANDEM_ECANCELED	(-ECANCELED)	/* the work was given up: closing */
 #define TANDEM_EACCES	(-EACCES)	/* the server says tandem may not read it */
+#define TANDEM_EBUSY	(-EBUSY)	/* another process holds the state */
 #define TANDEM_ECONFIG	(-1001)	/* configuration has errors; see the diag */
 #define TANDEM_EPARSE	(-1002)	/* input could not be parsed */
 

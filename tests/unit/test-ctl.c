@@ -110,7 +110,7 @@ static void
 teardown(void)
 {
 	static const char *const extra[] = { "state.db", "state.db-wal",
-	    "state.db-shm" };
+	    "state.db-shm", "state.db.lock" };
 	char	path[128];
 	size_t	i;
 
