@@ -61,6 +61,7 @@ struct opts {
 	int		 nargs;
 	const char	*socket;	/* --socket: instead of the configuration's */
 	const char	*program;
+	const char	*sender;	/* ingest-mail --sender: the envelope sender */
 	int		 json;
 	int		 csv;
 	int		 nominal;	/* plan: do not read calendars */
@@ -90,7 +91,8 @@ usage(FILE *f)
 	    "       export [MENTOR MENTEE]\n"
 	    "       report [--csv | --json]\n"
 	    "       reload\n"
-	    "       ingest-mail          (an attendee's e-mail on stdin, from the MTA)\n"
+	    "       ingest-mail [--sender ADDRESS]\n"
+	    "                            (an attendee's e-mail on stdin, from the MTA)\n"
 	    "\n"
 	    "  -c, --config FILE  configuration (default %s/tandem/tandem.conf)\n"
 	    "  --socket PATH      the daemon's control socket (default: the config's)\n"
@@ -99,7 +101,8 @@ usage(FILE *f)
 	    "  --csv              report: CSV\n"
 	    "  --now T            compute as if the time were T (2027-03-01T10:00Z)\n"
 	    "  --nominal          plan: the cadence only, no calendars read\n"
-	    "  --stats            plan: print where the time went to stderr\n",
+	    "  --stats            plan: print where the time went to stderr\n"
+	    "  --sender ADDRESS   ingest-mail: the envelope sender (default: $SENDER)\n",
 	    SYSCONFDIR);
 }
 
@@ -119,6 +122,8 @@ parse_args(int argc, char **argv, struct opts *o)
 			o->socket = argv[++i];
 		else if (strcmp(a, "--program") == 0 && i + 1 < argc)
 			o->program = argv[++i];
+		else if (strcmp(a, "--sender") == 0 && i + 1 < argc)
+			o->sender = argv[++i];
 		else if (strcmp(a, "--json") == 0)
 			o->json = 1;
 		else if (strcmp(a, "--csv") == 0)
@@ -657,12 +662,17 @@ read_stdin(size_t max, char **out, size_t *len)
 /*
  * ingest-mail: one e-mail on stdin, as an MTA pipes it.  Exit statuses for
  * the MTA: 0 taken; 65 not a message tandem answers (it bounces); 75 try
- * again later (the daemon down or failing).
+ * again later (the daemon down or failing).  The envelope sender is
+ * --sender (pipe(8): ${sender}), else $SENDER, which Postfix's local(8)
+ * sets for the command of an alias (empty for the null sender); with
+ * neither, the daemon checks the From alone.
  */
 static int
 cmd_ingest_mail(const struct opts *o)
 {
 	struct tandem_diag	*d = tandem_diag_new();
+	const char		*sender = o->sender != NULL ? o->sender :
+				    getenv("SENDER");
 	char			*msg = NULL, *line = NULL;
 	size_t			 len = 0, i;
 	int			 rc, ex;
@@ -674,7 +684,7 @@ cmd_ingest_mail(const struct opts *o)
 		tandem_diag_free(d);
 		return rc > 0 ? EX_DATAERR : EX_TEMPFAIL;
 	}
-	rc = tandem_ctl_ingest_request(msg, len, &line, d);
+	rc = tandem_ctl_ingest_request_sender(msg, len, sender, &line, d);
 	free(msg);
 	for (i = 0; i < tandem_diag_count(d); i++)
 		fprintf(stderr, "tandemctl: ingest-mail: %s\n", tandem_diag_get(d, i));
@@ -698,6 +708,10 @@ main(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o) < 0) {
 		usage(stderr);
+		return EX_USAGE;
+	}
+	if (o.sender != NULL && strcmp(o.command, "ingest-mail") != 0) {
+		fprintf(stderr, "tandemctl: --sender is for ingest-mail\n");
 		return EX_USAGE;
 	}
 	if (strcmp(o.command, "validate") == 0)

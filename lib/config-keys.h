@@ -25,7 +25,10 @@ enum ktype {
 	K_COUNTER,	/* decline | reschedule */
 	K_MAILTO,	/* mailto: URI or bare address, stored as mailto: */
 	K_HTTPURL,	/* http(s) URL */
-	K_SMTPURL	/* smtp(s) URL */
+	K_SMTPURL,	/* smtp(s) URL */
+	K_YESNO,	/* yes | no: int 1 or 0 */
+	K_REPLIES,	/* from | authenticated: enum mail_replies */
+	K_AUTHSERV	/* an authserv-id (RFC 8601): one token */
 };
 
 struct keydef {

@@ -5,6 +5,10 @@
  * run lists them all.  Only a configuration without a single error is
  * handed back: a caller never sees half of one.
  */
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -43,6 +47,10 @@ static const struct keydef mail_keys[] = {
 	{ "timeout", K_INT, CO(mail.timeout), 1, 3600, "60", 0 },
 	{ "starttls", K_STRING, CO(mail_starttls_text), 0, 0, "no", 0 },
 	{ "rate", K_INT, CO(mail_rate), 1, 100000, "60", 0 },
+	{ "replies", K_REPLIES, CO(mail_replies), 0, 0, "from", 0 },
+	{ "authserv_id", K_AUTHSERV, CO(mail_authserv_id), 0, 0, NULL, 0 },
+	{ "plain_auth_loopback", K_YESNO, CO(mail_plain_auth_loopback), 0, 0,
+	    "no", 0 },
 	{ NULL, 0, 0, 0, 0, NULL, 0 }
 };
 
@@ -151,6 +159,23 @@ config_error(struct loadctx *lc, const char *file, int line, const char *fmt, ..
 	va_end(ap);
 	lc->errors++;
 	return rc < 0 ? rc : TANDEM_ECONFIG;
+}
+
+/* A warning: said as "file:line: warning: ...", not counted as an error. */
+static void
+config_warn(struct loadctx *lc, const char *file, int line, const char *fmt, ...)
+    TANDEM_PRINTF(4, 5);
+
+static void
+config_warn(struct loadctx *lc, const char *file, int line, const char *fmt, ...)
+{
+	char	msg[700];
+	va_list	ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	(void)diag_add(lc->diag, file, line, "warning: %s", msg);
 }
 
 static int
@@ -335,6 +360,35 @@ apply(struct reader *r, const struct keydef *k, void *obj, const char *v, char *
 		return apply_url((char **)at, v, http, err);
 	case K_SMTPURL:
 		return apply_url((char **)at, v, smtp, err);
+	case K_YESNO:
+		if (strcmp(v, "yes") != 0 && strcmp(v, "no") != 0) {
+			snprintf(err, PARSE_ERRLEN, "\"%s\" is not yes or no", v);
+			return TANDEM_EPARSE;
+		}
+		*(int *)at = strcmp(v, "yes") == 0;
+		return 0;
+	case K_REPLIES:
+		if (strcmp(v, "from") != 0 && strcmp(v, "authenticated") != 0) {
+			snprintf(err, PARSE_ERRLEN, "\"%s\" is not from or "
+			    "authenticated", v);
+			return TANDEM_EPARSE;
+		}
+		*(enum mail_replies *)at = strcmp(v, "authenticated") == 0 ?
+		    MAIL_REPLIES_AUTHENTICATED : MAIL_REPLIES_FROM;
+		return 0;
+	case K_AUTHSERV:
+		/* One token: no white space, ";", comment or quote. */
+		for (n = 0; v[n] != '\0'; n++)
+			if ((unsigned char)v[n] <= ' ' || v[n] == 0x7f ||
+			    strchr(";()\"\\", v[n]) != NULL)
+				break;
+		if (v[n] != '\0') {
+			snprintf(err, PARSE_ERRLEN, "\"%s\" is not an authserv-id "
+			    "(the name at the head of the MTA's "
+			    "Authentication-Results, such as mx.example.org)", v);
+			return TANDEM_EPARSE;
+		}
+		return set_string((char **)at, v);
 	}
 	return TANDEM_EINVAL;
 }
@@ -533,12 +587,130 @@ finish_server(struct reader *r, struct sect *s)
 	return 0;
 }
 
+/* The keyline of key name in section s (NULL: none): 0 absent, <0 bad. */
+static int
+key_given(const struct sect *s, const char *name)
+{
+	const struct keydef	*k;
+	int			 i;
+
+	if (s == NULL)
+		return 0;
+	for (k = s->def->keys, i = 0; k->name != NULL; k++, i++)
+		if (strcmp(k->name, name) == 0)
+			return s->keyline[i];
+	return 0;
+}
+
+/* The line of key name in section s (NULL: none), or the section's line. */
+static int
+key_line(const struct sect *s, const char *name)
+{
+	int	line = key_given(s, name);
+
+	return line != 0 ? abs(line) : s != NULL ? s->line : 0;
+}
+
+/*
+ * The host of an smtp(s) URL into host (size bytes, brackets of an IPv6
+ * literal gone); 1 when the URL carries userinfo (a user, a password).
+ */
+static int
+url_host(const char *url, char *host, size_t size)
+{
+	const char	*p = strstr(url, "://"), *end, *at = NULL, *q, *h;
+	size_t		 n;
+
+	p = p != NULL ? p + 3 : url;
+	end = p + strcspn(p, "/?#");
+	for (q = p; q < end; q++)
+		if (*q == '@')
+			at = q;
+	if (at != NULL)
+		p = at + 1;
+	if (*p == '[') {
+		h = p + 1;
+		q = memchr(h, ']', (size_t)(end - h));
+		n = q != NULL ? (size_t)(q - h) : (size_t)(end - h);
+	} else {
+		h = p;
+		q = memchr(h, ':', (size_t)(end - h));
+		n = q != NULL ? (size_t)(q - h) : (size_t)(end - h);
+	}
+	snprintf(host, size, "%.*s", (int)n, h);
+	return at != NULL;
+}
+
+/* Is host 127.0.0.0/8, ::1 (or ::ffff:127.x.y.z) or localhost? */
+static int
+host_loopback(const char *host)
+{
+	struct in_addr	a4;
+	struct in6_addr	a6;
+
+	if (strcasecmp(host, "localhost") == 0 ||
+	    strcasecmp(host, "localhost.") == 0)
+		return 1;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6) ||
+		    (IN6_IS_ADDR_V4MAPPED(&a6) && a6.s6_addr[12] == 127);
+	return 0;
+}
+
+/*
+ * A login over smtp:// without STARTTLS sends the password in clear (AUTH
+ * PLAIN or LOGIN are the password, base64'd).  tandem refuses to log in so
+ * (jobs_mail.c keeps the e-mails waiting, as for a login refused) unless
+ * plain_auth_loopback = yes says so for a loopback MTA, where nothing goes
+ * on a wire.  Not an error: the daemon runs and says why nothing leaves;
+ * validate and the daemon's start warn at the line to mend.
+ */
+static void
+finish_mail_login(struct reader *r, const struct sect *s)
+{
+	struct tandem_config	*cfg = r->lc.cfg;
+	char			 host[256];
+	int			 userinfo, line;
+
+	if (cfg->mail_sendmail != NULL || cfg->mail_smtp == NULL ||
+	    strncasecmp(cfg->mail_smtp, "smtp://", 7) != 0 || cfg->mail_starttls)
+		return;
+	userinfo = url_host(cfg->mail_smtp, host, sizeof(host));
+	if ((cfg->mail.password_file == NULL || cfg->mail.user == NULL) &&
+	    !userinfo)
+		return;			/* no login (or an error said already) */
+	line = key_line(s, cfg->mail.password_file != NULL ? "password_file" :
+	    "smtp");
+	if (cfg->mail_plain_auth_loopback && host_loopback(host))
+		return;
+	cfg->mail_login_in_clear = 1;
+	if (cfg->mail_plain_auth_loopback) {
+		line = key_line(s, "plain_auth_loopback");
+		cfg->mail_login_line = line;
+		config_warn(&r->lc, r->file, line, "[mail]: plain_auth_loopback = "
+		    "yes, but %s is not a loopback address (127.0.0.0/8, ::1, "
+		    "localhost): a login over smtp:// without starttls = yes "
+		    "would send the password in clear, so tandem does not log "
+		    "in and e-mails wait", host);
+		return;
+	}
+	cfg->mail_login_line = line;
+	config_warn(&r->lc, r->file, line, "[mail]: a login to %s over smtp:// "
+	    "without starttls = yes would send the password in clear, so "
+	    "tandem does not log in and e-mails wait: set starttls = yes or "
+	    "use smtps://%s", host, host_loopback(host) ? " (or, since this MTA "
+	    "is on loopback, plain_auth_loopback = yes)" : "");
+}
+
 /* [mail]: the checks across keys, and starttls as a flag. */
 static void
-finish_mail(struct reader *r, int line)
+finish_mail(struct reader *r, const struct sect *s)
 {
 	struct tandem_config	*cfg = r->lc.cfg;
 	const char		*t = cfg->mail_starttls_text;
+	int			 line = s != NULL ? s->line : 0;
 
 	if (cfg->mail.password_file != NULL && cfg->mail.user == NULL)
 		config_error(&r->lc, r->file, line,
@@ -555,15 +727,22 @@ finish_mail(struct reader *r, int line)
 	if (cfg->mail.password_file != NULL && cfg->mail_sendmail != NULL)
 		config_error(&r->lc, r->file, line,
 		    "[mail]: user and password_file are for smtp, not sendmail");
+	/* Anyone can write an Authentication-Results: whose to believe? */
+	if (cfg->mail_replies == MAIL_REPLIES_AUTHENTICATED &&
+	    key_given(s, "authserv_id") == 0)
+		config_error(&r->lc, r->file, key_line(s, "replies"),
+		    "[mail]: replies = authenticated needs authserv_id (the name "
+		    "the receiving MTA writes at the head of its "
+		    "Authentication-Results)");
 }
 
 static int
 finish(struct reader *r)
 {
 	struct tandem_config	*cfg = r->lc.cfg;
-	struct sect		*s;
+	struct sect		*s, *mail = NULL;
 	size_t			 i;
-	int			 rc = 0, mail_line = 0;
+	int			 rc = 0;
 
 	/* [daemon] may be absent: its defaults still apply. */
 	for (i = 0; i < r->nsects && r->sects[i].def->kind != S_DAEMON; i++)
@@ -579,18 +758,19 @@ finish(struct reader *r)
 		if (rc == TANDEM_ENOMEM || rc == TANDEM_EINVAL)
 			return rc;
 		if (s->def->kind == S_MAIL)
-			mail_line = s->line;
+			mail = s;
 	}
 	if (cfg->mail_smtp != NULL && cfg->mail_sendmail != NULL)
-		config_error(&r->lc, r->file, mail_line,
+		config_error(&r->lc, r->file, mail != NULL ? mail->line : 0,
 		    "[mail]: set smtp or sendmail, not both");
-	finish_mail(r, mail_line);
+	finish_mail(r, mail);
 	/* tandem runs beside a mail server: the local MTA is the default. */
 	if (cfg->mail_smtp == NULL && cfg->mail_sendmail == NULL) {
 		cfg->mail_smtp = strdup("smtp://localhost:25");
 		if (cfg->mail_smtp == NULL)
 			return TANDEM_ENOMEM;
 	}
+	finish_mail_login(r, mail);
 	for (i = 0; i < r->nsects; i++) {
 		s = &r->sects[i];
 		if (s->def->kind == S_SERVER)
@@ -708,6 +888,7 @@ tandem_config_free(struct tandem_config *cfg)
 	free(cfg->mail.password_file);
 	free(cfg->mail.ca_file);
 	free(cfg->mail_starttls_text);
+	free(cfg->mail_authserv_id);
 	free(cfg);
 }
 

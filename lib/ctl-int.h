@@ -31,6 +31,8 @@ struct ctl {
 	size_t				 nargs;
 	const char			*program;	/* NULL: any */
 	const char			*ics;		/* ingest: the iCalendar text */
+	json_object			*req;		/* the request, borrowed: ingest
+							   reads its own fields */
 	int				 json;
 	int				 csv;
 	FILE				*out;

@@ -550,6 +550,7 @@ parse(struct ctl *c, json_object *req)
 
 	if (!json_object_is_type(req, json_type_object))
 		return ctl_fail(c, CTL_EX_USAGE, "not a JSON object");
+	c->req = req;
 	if (!json_object_object_get_ex(req, "cmd", &v) ||
 	    !json_object_is_type(v, json_type_string))
 		return ctl_fail(c, CTL_EX_USAGE, "no \"cmd\" string");

@@ -9,7 +9,8 @@
  * sees as the same Message-ID.  What is worth another try (a 4xx, a refused
  * connection, a timeout, sendmail's EX_TEMPFAIL) waits with the jobs'
  * backoff, and so does what is a setting to mend (a login refused or
- * required, TLS that fails); what is not (a 5xx, sendmail saying the
+ * required, TLS that fails, a login that would send the password in clear,
+ * which tandem does not even try); what is not (a 5xx, sendmail saying the
  * message or an address is bad) is given up at once, logged, and counted
  * by tandemctl status.
  *
@@ -141,8 +142,10 @@ not_sent(struct mjob *m, int permanent, const char *hold, const char *why)
 	int64_t			 retry;
 
 	e->mail_last_fail = e->now;
-	snprintf(e->mail_last_error, sizeof(e->mail_last_error), "%s: %s",
-	    m->job->key, why);
+	/* Cut to fit: tandemctl status shows the start, the log all of it. */
+	if (snprintf(e->mail_last_error, sizeof(e->mail_last_error), "%s: %s",
+	    m->job->key, why) >= (int)sizeof(e->mail_last_error))
+		e->mail_last_error[sizeof(e->mail_last_error) - 1] = '\0';
 	if (!permanent) {
 		retry = jobs_failed_max(e, m->job, why, MAIL_MAX_ATTEMPTS);
 		if (hold != NULL && retry > e->now) {
@@ -214,6 +217,25 @@ smtp_start(struct mjob *m)
 	r.ud = m;
 	tandem_diag_clear(e->diag);
 	return http_submit(e->http, &r, e->diag);
+}
+
+/*
+ * A login that would go in clear (see config.c): no connection at all, not
+ * one without AUTH either, which an MTA that wants a login refuses anyway
+ * and an open one should not be used in its place.  A setting to mend:
+ * this e-mail and those due after it wait, as for a login refused.
+ */
+static void
+in_clear(struct mjob *m)
+{
+	const struct tandem_config	*cfg = m->e->cfg;
+	char				 why[700];
+
+	snprintf(why, sizeof(why), "not sent: a login over smtp:// without "
+	    "STARTTLS would send the password in clear; set [mail] starttls = "
+	    "yes or use smtps:// (plain_auth_loopback = yes allows it to a "
+	    "loopback MTA only) (%s:%d)", cfg->path, cfg->mail_login_line);
+	not_sent(m, 0, "tandem does not log in to the MTA in clear", why);
 }
 
 /* sendmail(1)'s exit status: 1 worth another try, 0 not (sysexits.h). */
@@ -374,6 +396,11 @@ start_next(struct tandem_engine *e, jobs_then_fn then)
 	}
 	if (superseded(m))
 		return -1;	/* the next one */
+	if (e->cfg->mail_sendmail == NULL && e->cfg->mail_login_in_clear) {
+		in_clear(m);
+		mjob_free(m);
+		return -1;	/* the next one: it finds the MTA held */
+	}
 	rc = e->cfg->mail_sendmail != NULL ? sendmail_start(m) : smtp_start(m);
 	if (rc < 0) {
 		not_sent(m, 0, "the [mail] settings are refused",

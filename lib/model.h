@@ -154,6 +154,12 @@ struct server {
 #define TANDEM_DEFAULT_SOCKET	"/run/tandem/tandemd.sock"
 #endif
 
+/* [mail] replies: who may answer for an attendee by e-mail. */
+enum mail_replies {
+	MAIL_REPLIES_FROM,		/* From, envelope sender = ATTENDEE */
+	MAIL_REPLIES_AUTHENTICATED	/* and the MTA's DKIM, DMARC or SPF */
+};
+
 struct tandem_config {
 	char		*path;
 	char		*dir;
@@ -166,6 +172,11 @@ struct tandem_config {
 	char		*mail_starttls_text;
 	int		 mail_starttls;	/* smtp://: STARTTLS or nothing */
 	int		 mail_rate;	/* messages a minute, at most */
+	enum mail_replies mail_replies;
+	char		*mail_authserv_id;	/* the receiving MTA's name */
+	int		 mail_plain_auth_loopback; /* login in clear to loopback */
+	int		 mail_login_in_clear;	/* it would be: not done */
+	int		 mail_login_line;	/* where tandem.conf says so */
 	struct server	*servers;
 	size_t		 nservers;
 	struct program	*programs;

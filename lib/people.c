@@ -1,6 +1,8 @@
 /*
  * people.csv and pairs.csv.  Both have a header row naming their columns;
- * columns may come in any order, an unknown column is an error.  People are
+ * columns may come in any order, an unknown column is an error.  Every
+ * field must be UTF-8: a name goes into the Subject:, To: and invitation
+ * of e-mails, where other bytes would be written as they are.  People are
  * indexed by lower-cased e-mail after loading, so that a program of 10,000
  * pairs loads in time proportional to n log n.
  */
@@ -60,6 +62,12 @@ header(struct csvload *cl, const struct csvrow *row)
 	for (k = 0; cl->names[k] != NULL; k++)
 		cl->col[k] = -1;
 	for (i = 0; i < row->n; i++) {
+		if (row->not_utf8 & (uint32_t)1 << i) {
+			config_error(cl->lc, cl->file, row->line,
+			    "column %zu of the header row: not UTF-8", i + 1);
+			bad = 1;
+			continue;
+		}
 		for (k = 0; cl->names[k] != NULL; k++)
 			if (strcasecmp(row->f[i], cl->names[k]) == 0)
 				break;
@@ -82,6 +90,47 @@ header(struct csvload *cl, const struct csvrow *row)
 			bad = 1;
 		}
 	return bad ? TANDEM_ECONFIG : 0;
+}
+
+/*
+ * What every row goes through first: 0 when it is a row of data to read;
+ * 1 when it was the header, or was said to be wrong (or the header was),
+ * and is not to be read; TANDEM_ENOMEM.
+ */
+static int
+row_checked(struct csvload *cl, const struct csvrow *row)
+{
+	size_t	i, k;
+	int	rc = 0;
+
+	if (row->too_many) {		/* said by csvfile */
+		if (!cl->header_seen)	/* the header: the columns are unknown */
+			cl->header_seen = cl->missing_col = 1;
+		return 1;
+	}
+	if (!cl->header_seen)
+		return header(cl, row) == TANDEM_ENOMEM ? TANDEM_ENOMEM : 1;
+	if (cl->missing_col)
+		return 1;	/* every row would repeat the header's error */
+	if (row->n != cl->ncols)
+		return config_error(cl->lc, cl->file, row->line,
+		    "expected %zu fields, found %zu", cl->ncols, row->n) ==
+		    TANDEM_ENOMEM ? TANDEM_ENOMEM : 1;
+	if (row->not_utf8 == 0)
+		return 0;
+	for (i = 0; i < row->n && rc != TANDEM_ENOMEM; i++) {
+		if (!(row->not_utf8 & (uint32_t)1 << i))
+			continue;
+		for (k = 0; cl->names[k] != NULL && cl->col[k] != (int)i; k++)
+			;
+		if (cl->names[k] != NULL)
+			rc = config_error(cl->lc, cl->file, row->line,
+			    "%s: not UTF-8", cl->names[k]);
+		else
+			rc = config_error(cl->lc, cl->file, row->line,
+			    "field %zu: not UTF-8", i + 1);
+	}
+	return rc == TANDEM_ENOMEM ? rc : 1;
 }
 
 /* The field for column k, or "" when the file has no such column. */
@@ -177,14 +226,9 @@ person_row(void *ud, const struct csvrow *row)
 	const char	*v;
 	int		 rc, bad = 0;
 
-	if (!cl->header_seen)
-		return header(cl, row) == TANDEM_ENOMEM ? TANDEM_ENOMEM : 0;
-	if (cl->missing_col)
-		return 0;	/* every row would repeat the header's error */
-	if (row->n != cl->ncols)
-		return config_error(cl->lc, cl->file, row->line,
-		    "expected %zu fields, found %zu", cl->ncols, row->n) ==
-		    TANDEM_ENOMEM ? TANDEM_ENOMEM : 0;
+	rc = row_checked(cl, row);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	grown = realloc(pg->people, (pg->npeople + 1) * sizeof(*grown));
 	if (grown == NULL)
 		return TANDEM_ENOMEM;
@@ -378,16 +422,11 @@ pair_row(void *ud, const struct csvrow *row)
 	struct pair	 pr, *grown;
 	char		 err[PARSE_ERRLEN];
 	const char	*mentor, *mentee, *start;
-	int		 bad = 0;
+	int		 bad = 0, rc;
 
-	if (!cl->header_seen)
-		return header(cl, row) == TANDEM_ENOMEM ? TANDEM_ENOMEM : 0;
-	if (cl->missing_col)
-		return 0;	/* every row would repeat the header's error */
-	if (row->n != cl->ncols)
-		return config_error(cl->lc, cl->file, row->line,
-		    "expected %zu fields, found %zu", cl->ncols, row->n) ==
-		    TANDEM_ENOMEM ? TANDEM_ENOMEM : 0;
+	rc = row_checked(cl, row);
+	if (rc != 0)
+		return rc < 0 ? rc : 0;
 	memset(&pr, 0, sizeof(pr));
 	pr.line = row->line;
 	mentor = field(cl, row, P_MENTOR);

@@ -70,8 +70,16 @@ TANDEM_EXTERN int tandem_ctl_socket_path(const char *config, char **path);
  * attendee's e-mail to the daemon: msg (len bytes, RFC 5322, as an MTA
  * pipes it to tandemctl ingest-mail) must carry an iCalendar REPLY,
  * COUNTER or REFRESH (text/calendar, or an application/ics attachment).
+ * sender is the envelope sender the MTA handed over ("" for the null
+ * sender of a bounce, "<a@b>" taken as a@b), or NULL when it handed over
+ * none; the request carries it with the message's From address and
+ * Authentication-Results, and the daemon decides whether the message may
+ * speak for the attendee it names.
  * 0, TANDEM_EPARSE (not such a message: why in diag) or TANDEM_ENOMEM.
  */
+TANDEM_EXTERN int tandem_ctl_ingest_request_sender(const char *msg, size_t len,
+    const char *sender, char **request, struct tandem_diag *diag);
+/* The same, no envelope sender handed over (sender NULL). */
 TANDEM_EXTERN int tandem_ctl_ingest_request(const char *msg, size_t len,
     char **request, struct tandem_diag *diag);
 

@@ -10,7 +10,10 @@
 # authenticated as that user; smtps:// as well.  A certificate that ca_file
 # (or, without ca_file, the system's store) does not vouch for is refused
 # and the e-mails wait; so they do when starttls = yes meets a server that
-# offers no STARTTLS (with starttls = no it gets them in clear).  A wrong
+# offers no STARTTLS (with starttls = no it gets them in clear).  A user and
+# password_file over smtp:// without starttls: tandem does not log in (the
+# password would go in clear), the e-mails wait and the log says why,
+# unless plain_auth_loopback = yes allows it to a loopback server.  A wrong
 # password: nothing sent, the log says the login was refused and what to
 # check, the e-mails wait, and once the password_file is mended a pass after
 # the retry time delivers them.  A password_file readable by others is
@@ -305,6 +308,30 @@ setup clear "starttls = no"
 once $T0
 t "with starttls = no the same server gets them, in clear" \
     'all_sent && [ "$(grep -c "^message .* tls=no " "$SMTP_LOG")" -eq "$(sent)" ]'
+
+# --- a password over plain SMTP ---------------------------------------------
+
+smtp_start clear-auth plain --user "$MAIL_USER" --password-file "$tmp/server.pw" \
+    --auth-in-clear
+URL=smtp://127.0.0.1:$SMTP_PORT
+setup clear-login "user = $MAIL_USER
+password_file = smtp.pw"
+once $T0
+t "user and password_file, smtp:// and starttls = no: no AUTH, nothing sent" \
+    'nothing_sent && ! grep -q "^auth " "$SMTP_LOG" && ! grep -q "^connect " "$SMTP_LOG"'
+t "the e-mails wait as for a login refused, and the log says why" \
+    'logged "JOBS: imip .*would send the password in clear.*starttls = yes.*; retry in 60 s" &&
+    logged "tandem does not log in to the MTA in clear: [0-9]+ more e-mails? wait 60 s"'
+t "tandemd warned of it at start, naming tandem.conf:LINE" \
+    'logged "$conf:4: warning: .*in clear"'
+setup clear-loopback "user = $MAIL_USER
+password_file = smtp.pw
+plain_auth_loopback = yes"
+once $T0
+t "with plain_auth_loopback = yes, to 127.0.0.1: all sent, after AUTH in clear" \
+    'all_sent && grep -q "^auth .* result=ok mechanism=[A-Z]* user=$MAIL_USER\$" "$SMTP_LOG" &&
+    [ "$(grep -c "^message .* tls=no version=- user=$MAIL_USER " "$SMTP_LOG")" -eq "$(sent)" ]'
+t "and without a warning" '! logged "warning: "'
 
 # --- a wrong password, mended ----------------------------------------------
 

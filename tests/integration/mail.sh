@@ -12,8 +12,12 @@
 # real clock (a program that starts in ten days): a REPLY declining a
 # session, piped into tandemctl ingest-mail, brings the update at SEQUENCE
 # + 1; REFRESH; COUNTER (declined, or with counter = reschedule negotiated
-# again); messages tandem does not answer; 75 when the
-# daemon is down.
+# again); messages tandem does not answer; a REPLY, REFRESH or COUNTER that
+# speaks for an attendee but comes from someone else (the From, or the
+# envelope sender as local(8)'s SENDER or pipe(8)'s ${sender} hand it over)
+# is refused (65), logged with its bytes escaped, and changes nothing; with
+# [mail] replies = authenticated only a message the MTA's own
+# Authentication-Results vouch for is taken; 75 when the daemon is down.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/dav.sh"
 POSTFIX_DOMAINS="corp.example example.org example.com live.example"
@@ -194,10 +198,12 @@ ctl "$ex" status
 t "status shows the mail transport and what it sent" \
     'grep -q "^mail       $POSTFIX_URL: [1-9][0-9]* sent, 0 waiting" "$ctl_out"'
 
-# mail FILE METHOD ATTENDEE-LINE [SEQUENCE] [EXTRA]: an attendee's e-mail.
+# mail FILE METHOD ATTENDEE-LINE [SEQUENCE] [EXTRA]: an attendee's e-mail,
+# From: $from (Marc's), after the header lines $hdrs (printf %b; none).
+from="Marc <$MARC>" hdrs=
 mail() {
-	printf 'From: Marc <%s>\r\nTo: mentoring@corp.example\r\nSubject: re\r\n' \
-	    "$MARC" >"$1"
+	printf '%bFrom: %s\r\nTo: mentoring@corp.example\r\nSubject: re\r\n' \
+	    "$hdrs" "$from" >"$1"
 	printf 'MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=B\r\n\r\n' >>"$1"
 	printf -- '--B\r\nContent-Type: text/plain\r\n\r\nAnswer.\r\n--B\r\n' >>"$1"
 	printf 'Content-Type: text/calendar; charset=utf-8; method=%s\r\n\r\n' "$2" >>"$1"
@@ -206,15 +212,100 @@ mail() {
 	    "$uid" "${4:-0}" "$3" "${5:-}" >>"$1"
 	printf 'END:VEVENT\r\nEND:VCALENDAR\r\n--B--\r\n' >>"$1"
 }
+# ingest FILE [ARGS...]: tandemctl ingest-mail ARGS <FILE, no SENDER set.
 ingest() {
-	"$TANDEMCTL" -c "$conf" ingest-mail <"$1" >"$ctl_out" 2>"$ctl_err"
+	_f=$1
+	shift
+	"$TANDEMCTL" -c "$conf" ingest-mail "$@" <"$_f" >"$ctl_out" 2>"$ctl_err"
 	ctl_rc=$?
+}
+# ingest_as SENDER FILE [ARGS...]: the same with SENDER in the environment,
+# as Postfix's local(8) runs a command of an alias.
+ingest_as() {
+	_s=$1 _f=$2
+	shift 2
+	SENDER=$_s "$TANDEMCTL" -c "$conf" ingest-mail "$@" <"$_f" >"$ctl_out" \
+	    2>"$ctl_err"
+	ctl_rc=$?
+}
+unset SENDER
+# session_state: what a message about session 1 could change (its row,
+# the e-mails queued about it), to compare before and after.
+session_state() {
+	sql "SELECT sequence, state, reply0, reply1, request FROM session
+	    WHERE uid = '$uid'; SELECT COUNT(*) FROM job WHERE payload LIKE '%$uid%'"
+}
+# logged TEXT: the daemon's log has a line with TEXT (fixed), within 60 s.
+logged() {
+	_logged=$1
+	until_true 'grep -F -q -- "$_logged" "$tmp/live.log"'
 }
 
 lena0=$(postfix_messages $LENA | wc -l)
 marc0=$(postfix_messages $MARC | wc -l)
 # outlook.com leaves ORGANIZER out; the address is matched whatever its case.
 mail "$tmp/decline.eml" REPLY "ATTENDEE;PARTSTAT=DECLINED:mailto:Marc.Dubois@LIVE.example"
+
+# --- someone else speaking for Marc: refused, nothing changes --------------
+
+before=$(session_state)
+from="Mallory <mallory@evil.example>"
+mail "$tmp/forged.eml" REPLY "ATTENDEE;PARTSTAT=DECLINED:mailto:$MARC"
+ingest "$tmp/forged.eml"
+t "a REPLY declining for Marc, from Mallory, is refused (65) and says why" \
+    '[ "$ctl_rc" -eq 65 ] && grep -q "REPLY for $MARC from mallory@evil.example" "$ctl_err" &&
+    grep -q "nothing changed" "$ctl_err"'
+t "the session and the e-mails are as before" '[ "$(session_state)" = "$before" ]'
+t "the daemon logs the refusal" \
+    'logged "MAIL: refused a REPLY for $MARC from mallory@evil.example"'
+from="Mallory <mallory@evil.example>"
+mail "$tmp/forged-refresh.eml" REFRESH "ATTENDEE:mailto:$MARC"
+ingest "$tmp/forged-refresh.eml"
+t "a REFRESH for Marc from Mallory: 65, no invitation sent again" \
+    '[ "$ctl_rc" -eq 65 ] && grep -q "REFRESH for $MARC from mallory@evil.example" "$ctl_err" &&
+    [ "$(session_state)" = "$before" ]'
+mail "$tmp/forged-counter.eml" COUNTER "ATTENDEE;PARTSTAT=ACCEPTED:mailto:$MARC" 0 \
+    "DTSTART:20300101T100000Z\r\nDTEND:20300101T110000Z\r\n"
+ingest "$tmp/forged-counter.eml"
+t "a COUNTER for Marc from Mallory: 65, nothing declined or moved" \
+    '[ "$ctl_rc" -eq 65 ] && grep -q "COUNTER for $MARC from mallory@evil.example" "$ctl_err" &&
+    [ "$(session_state)" = "$before" ]'
+# What came from outside is logged escaped: a UID that would forge a log
+# line (an iCalendar "\n"), an envelope sender that would colour a terminal.
+real_uid=$uid uid='x\ntandemd: SEND: forged line'
+mail "$tmp/forged-uid.eml" REPLY "ATTENDEE;PARTSTAT=DECLINED:mailto:$MARC"
+uid=$real_uid
+ingest "$tmp/forged-uid.eml"
+t "a forged REPLY whose UID holds a line break: 65, logged on one line" \
+    '[ "$ctl_rc" -eq 65 ] && logged "(UID x\\ntandemd: SEND: forged line)" &&
+    ! grep -q "^tandemd: SEND: forged line" "$tmp/live.log"'
+from="Marc <$MARC>"
+ingest "$tmp/decline.eml" --sender "$(printf 'mal\033[31mlory@evil.example')"
+t "an envelope sender with an escape sequence: 65, shown escaped" \
+    '[ "$ctl_rc" -eq 65 ] && [ "$(session_state)" = "$before" ] &&
+    logged "envelope sender mal\\x1b[31mlory@evil.example" &&
+    ! grep -q "$(printf "\033")" "$tmp/live.log" && ! grep -q "$(printf "\033")" "$ctl_err"'
+ingest_as mallory@evil.example "$tmp/decline.eml"
+t "Marc's From with Mallory as the envelope sender (SENDER): 65" \
+    '[ "$ctl_rc" -eq 65 ] && grep -q "envelope sender mallory@evil.example" "$ctl_err" &&
+    [ "$(session_state)" = "$before" ] &&
+    logged "MAIL: refused a REPLY for $MARC from the envelope sender mallory@evil.example"'
+ingest "$tmp/decline.eml" --sender mallory@evil.example
+t "so with --sender, as pipe(8) passes \${sender}: 65" \
+    '[ "$ctl_rc" -eq 65 ] && grep -q "envelope sender mallory@evil.example" "$ctl_err" &&
+    [ "$(session_state)" = "$before" ]'
+ingest_as "$MARC" "$tmp/decline.eml" --sender mallory@evil.example
+t "--sender goes before SENDER: 65" \
+    '[ "$ctl_rc" -eq 65 ] && [ "$(session_state)" = "$before" ]'
+ingest_as "" "$tmp/decline.eml"
+t "the null sender (a bounce) answers for nobody: 65" \
+    '[ "$ctl_rc" -eq 65 ] && grep -q "null sender" "$ctl_err" &&
+    [ "$(session_state)" = "$before" ]'
+ingest "$tmp/decline.eml" --sender
+t "--sender without an address is a usage error (64)" '[ "$ctl_rc" -eq 64 ]'
+
+# --- Marc himself ----------------------------------------------------------
+
 ingest "$tmp/decline.eml"
 t "a REPLY declining session 1 is taken (exit 0)" \
     '[ "$ctl_rc" -eq 0 ] && grep -q "DECLINED, session 1 of $LENA / $MARC" "$ctl_out"'
@@ -224,12 +315,12 @@ t "the daemon moves the session: both get the update at SEQUENCE 1" \
     imip_ok REQUEST $MARC'
 t "the store says SEQUENCE 1" \
     '[ "$(sql "SELECT sequence FROM session WHERE uid = '\''$uid'\''")" -eq 1 ]'
-ingest "$tmp/decline.eml"
+ingest_as "$MARC" "$tmp/decline.eml" --sender marc.dubois@LIVE.example
 t "the same reply again answers an older SEQUENCE: ignored, exit 0" \
     '[ "$ctl_rc" -eq 0 ] && grep -q "ignored: it answers SEQUENCE 0" "$ctl_out"'
 
 mail "$tmp/refresh.eml" REFRESH "ATTENDEE:mailto:$MARC" 1
-ingest "$tmp/refresh.eml"
+ingest_as "$MARC" "$tmp/refresh.eml"
 t "a REFRESH sends the current invitation again, to that attendee only" \
     '[ "$ctl_rc" -eq 0 ] && postfix_wait_mail $MARC $((marc0 + 2)) &&
     imip_ok REQUEST $MARC && [ "$(postfix_messages $LENA | wc -l)" -eq $((lena0 + 1)) ]'
@@ -257,7 +348,9 @@ t "with counter = reschedule a COUNTER moves the session within flex: both get S
     grep -q "^SEQUENCE:2" "$(postfix_messages $LENA | tail -n 1)" &&
     [ "$(sql "SELECT sequence FROM session WHERE uid = '\''$uid'\''")" -eq 2 ]'
 
+from="Eve <eve@live.example>"
 mail "$tmp/eve.eml" REPLY "ATTENDEE;PARTSTAT=ACCEPTED:mailto:eve@live.example" 2
+from="Marc <$MARC>"
 ingest "$tmp/eve.eml"
 t "a reply from someone who is not an attendee changes nothing (65)" \
     '[ "$ctl_rc" -eq 65 ] && grep -q "eve@live.example is not an attendee" "$ctl_err"'
@@ -269,6 +362,44 @@ mail "$tmp/publish.eml" PUBLISH "ATTENDEE:mailto:$MARC" 2
 ingest "$tmp/publish.eml"
 t "another METHOD is refused (65)" \
     '[ "$ctl_rc" -eq 65 ] && grep -q "not a REPLY, COUNTER or REFRESH" "$ctl_err"'
+
+# --- replies = authenticated: what the MTA vouches for ---------------------
+
+edit "$conf" 's|^\[mail\]$|[mail]\
+replies     = authenticated\
+authserv_id = mx.live.example|'
+ctl "$ex" reload
+t "a reload with [mail] replies = authenticated" '[ "$ctl_rc" -eq 0 ]'
+seq=$(sql "SELECT sequence FROM session WHERE uid = '$uid'")
+before=$(session_state)
+mail "$tmp/auth-none.eml" REPLY "ATTENDEE;PARTSTAT=ACCEPTED:mailto:$MARC" "$seq"
+ingest_as "$MARC" "$tmp/auth-none.eml"
+t "Marc's From and envelope, no Authentication-Results: 65" \
+    '[ "$ctl_rc" -eq 65 ] && grep -q "no Authentication-Results of mx.live.example vouches for $MARC" "$ctl_err" &&
+    [ "$(session_state)" = "$before" ]'
+hdrs='Authentication-Results: evil.example; dkim=pass header.d=live.example\r\n'
+mail "$tmp/auth-other.eml" REPLY "ATTENDEE;PARTSTAT=ACCEPTED:mailto:$MARC" "$seq"
+ingest_as "$MARC" "$tmp/auth-other.eml"
+t "one written by another host (not the authserv_id): 65" \
+    '[ "$ctl_rc" -eq 65 ] && [ "$(session_state)" = "$before" ]'
+hdrs='Authentication-Results: mx.live.example; dkim=fail header.d=live.example\r\n'
+mail "$tmp/auth-fail.eml" REPLY "ATTENDEE;PARTSTAT=ACCEPTED:mailto:$MARC" "$seq"
+ingest_as "$MARC" "$tmp/auth-fail.eml"
+t "the MTA's own saying dkim=fail: 65" \
+    '[ "$ctl_rc" -eq 65 ] && [ "$(session_state)" = "$before" ]'
+hdrs='Authentication-Results: mx.live.example;\r\n\tdkim=pass (2048-bit key) header.d=live.example header.b=AbCd\r\n'
+from="Mallory <mallory@evil.example>"
+mail "$tmp/auth-mallory.eml" REPLY "ATTENDEE;PARTSTAT=DECLINED:mailto:$MARC" "$seq"
+ingest_as mallory@evil.example "$tmp/auth-mallory.eml"
+t "a pass for the right domain does not make Mallory Marc: 65" \
+    '[ "$ctl_rc" -eq 65 ] && [ "$(session_state)" = "$before" ]'
+from="Marc <$MARC>"
+mail "$tmp/auth-ok.eml" REPLY "ATTENDEE;PARTSTAT=ACCEPTED:mailto:$MARC" "$seq"
+ingest_as "$MARC" "$tmp/auth-ok.eml"
+t "dkim=pass for live.example from mx.live.example: Marc's REPLY is taken (0)" \
+    '[ "$ctl_rc" -eq 0 ] && grep -q "ACCEPTED, session 1 of $LENA / $MARC" "$ctl_out" &&
+    [ "$(session_state)" != "$before" ]'
+hdrs=
 
 kill "$pid"
 wait "$pid" 2>/dev/null

@@ -1,6 +1,8 @@
 #!/bin/sh
 # tandemctl validate: conf/example is valid; broken copies of it exit 78
-# (EX_CONFIG) and name the file and line of each mistake on stderr.
+# (EX_CONFIG) and name the file and line of each mistake on stderr; what is
+# risky but works (a password that would go in clear) is a warning at its
+# line, and validate still exits 0.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -61,6 +63,30 @@ d=$(example_copy duplicate-person)
 sed -n '2s/^lena/LENA/p' "$d/people.csv" >>"$d/people.csv"
 expect_error "duplicate person in people.csv" "$d" people.csv "$(lines "$d/people.csv")" \
     "duplicate person lena.vogel@corp.example (first at line 2)"
+
+d=$(example_copy latin1-name)
+n=$(line_of "$d/people.csv" '^lena')
+LC_ALL=C sed "${n}s/Lena Vogel/L$(printf '\351')na Vogel/" "$d/people.csv" \
+    >"$d/people.csv.new" && mv "$d/people.csv.new" "$d/people.csv"
+expect_error "a name that is not UTF-8 (Latin-1) in people.csv" "$d" people.csv "$n" \
+    "name: not UTF-8"
+
+# A header row wider than 32 columns is an error where it is, and the row
+# after it is not taken for the header.
+d=$(example_copy wide-header)
+{
+	printf 'email,name,tz,calendar,hours'
+	i=0
+	while [ $i -lt 28 ]; do
+		printf ',extra%d' $i
+		i=$((i + 1))
+	done
+	printf '\n'
+	cat "$EXAMPLE/people.csv"
+} >"$d/people.csv"
+expect_error "a header row of 33 columns in people.csv" "$d" people.csv 1 \
+    "more than 32 fields"
+check "and it is the only error" [ "$(grep -c "^$d/" "$ctl_err")" -eq 1 ]
 
 # --- tandem.conf ----------------------------------------------------------------
 
@@ -129,6 +155,54 @@ edit "$d/tandem.conf" 's|^hook .*|hook        = escalate|'
 expect_error "hook that is not executable" "$d" tandem.conf \
     "$(line_of "$d/tandem.conf" '^hook ')" \
     "hook: $d/escalate is not an executable file"
+
+# --- [mail]: a password that would go in clear (a warning, not an error) ----------
+
+# mail_conf DIR LINES: DIR's tandem.conf with a [mail] section of LINES first.
+mail_conf() {
+	{ printf '[mail]\n%s\n\n' "$2"; cat "$1/tandem.conf"; } >"$1/tandem.conf.new" &&
+	    mv "$1/tandem.conf.new" "$1/tandem.conf"
+}
+d=$(example_copy smtp-clear)
+mail_conf "$d" "smtp = smtp://mx.corp.example:25
+user = tandem
+password_file = smtp.pw"
+ctl "$d" validate
+if [ "$ctl_rc" -eq 0 ] && has "$ctl_out" "$d/tandem.conf: OK" &&
+    has "$ctl_err" "$d/tandem.conf:4: warning: " "in clear" "starttls = yes" &&
+    [ "$(wc -l <"$ctl_err")" -eq 1 ]; then
+	ok "user and password_file over smtp:// without starttls: validate warns at the line"
+else
+	not_ok "user and password_file over smtp:// without starttls: validate warns at the line (exit $ctl_rc)"
+	diag "$ctl_out" "$ctl_err"
+fi
+d=$(example_copy smtp-loopback)
+mail_conf "$d" "smtp = smtp://127.0.0.1:25
+user = tandem
+password_file = smtp.pw
+plain_auth_loopback = yes"
+ctl "$d" validate
+t "with plain_auth_loopback = yes and a loopback MTA: no warning" \
+    '[ "$ctl_rc" -eq 0 ] && [ ! -s "$ctl_err" ]'
+d=$(example_copy smtp-not-loopback)
+mail_conf "$d" "smtp = smtp://mx.corp.example
+user = tandem
+password_file = smtp.pw
+plain_auth_loopback = yes"
+ctl "$d" validate
+t "plain_auth_loopback = yes for another host: a warning at its line" \
+    '[ "$ctl_rc" -eq 0 ] && has "$ctl_err" "$d/tandem.conf:5: warning: " "mx.corp.example is not a loopback address"'
+d=$(example_copy smtp-starttls)
+mail_conf "$d" "smtp = smtp://mx.corp.example:587
+starttls = yes
+user = tandem
+password_file = smtp.pw"
+ctl "$d" validate
+t "with starttls = yes: no warning" '[ "$ctl_rc" -eq 0 ] && [ ! -s "$ctl_err" ]'
+d=$(example_copy replies-authserv)
+mail_conf "$d" "replies = authenticated"
+expect_error "replies = authenticated without authserv_id" "$d" tandem.conf 2 \
+    "replies = authenticated needs authserv_id"
 
 # --- several mistakes at once -----------------------------------------------------
 

@@ -1048,8 +1048,256 @@ TEST(mail_section)
 	cleanup();
 }
 
+/* Load the fixture; expect success, and hand back what diag says (caller frees). */
+static struct tandem_config *
+load_warns(struct tandem_diag **dp)
+{
+	struct tandem_config	*cfg = NULL;
+	struct tandem_diag	*d = tandem_diag_new();
+	int			 rc;
+
+	ASSERT_TRUE(d != NULL);
+	rc = tandem_config_load(at("tandem.conf"), &cfg, d);
+	if (rc != 0)
+		dump(d);
+	ASSERT_EQ(rc, 0);
+	ASSERT_TRUE(cfg != NULL);
+	*dp = d;
+	return cfg;
+}
+
+TEST(mail_replies)
+{
+	struct tandem_config	*cfg;
+
+	fixture();
+	cfg = load_ok(at("tandem.conf"));
+	ASSERT_EQ(cfg->mail_replies, MAIL_REPLIES_FROM);
+	ASSERT_TRUE(cfg->mail_authserv_id == NULL);
+	tandem_config_free(cfg);
+	conf(EDITS("x1", "[mail]", "x2", "replies = from"));
+	cfg = load_ok(at("tandem.conf"));
+	ASSERT_EQ(cfg->mail_replies, MAIL_REPLIES_FROM);
+	tandem_config_free(cfg);
+	conf(EDITS("x1", "[mail]", "x2", "replies = authenticated",
+	    "x3", "authserv_id = mx.example.org"));
+	cfg = load_ok(at("tandem.conf"));
+	ASSERT_EQ(cfg->mail_replies, MAIL_REPLIES_AUTHENTICATED);
+	ASSERT_STR_EQ(cfg->mail_authserv_id, "mx.example.org");
+	tandem_config_free(cfg);
+	/* Without the MTA's name, anyone could write the header it trusts. */
+	conf(EDITS("x1", "[mail]", "x2", "replies = authenticated"));
+	expect_one("tandem.conf", L_EXTRA + 1, NEEDLES("replies = authenticated "
+	    "needs authserv_id"));
+	conf(EDITS("x1", "[mail]", "x2", "replies = dkim"));
+	expect_one("tandem.conf", L_EXTRA + 1, NEEDLES("replies: \"dkim\" is not "
+	    "from or authenticated"));
+	conf(EDITS("x1", "[mail]", "x2", "replies = authenticated",
+	    "x3", "authserv_id = \"mx.example.org; dkim=pass\""));
+	expect_one("tandem.conf", L_EXTRA + 2, NEEDLES("authserv_id: ",
+	    "is not an authserv-id"));
+	cleanup();
+}
+
+/*
+ * tandem.conf's [mail] with the lines given: it loads, and diag has
+ * exactly one warning at line (0: none) that contains needle; the
+ * configuration's verdict on a login in clear is in_clear.
+ */
+static void
+expect_login(const char *const *edits, int line, const char *needle,
+    int in_clear)
+{
+	struct tandem_config	*cfg;
+	struct tandem_diag	*d;
+
+	conf(edits);
+	cfg = load_warns(&d);
+	if (line == 0) {
+		if (tandem_diag_count(d) != 0)
+			dump(d);
+		ASSERT_EQ(tandem_diag_count(d), 0);
+	} else {
+		if (tandem_diag_count(d) != 1)
+			dump(d);
+		ASSERT_EQ(tandem_diag_count(d), 1);
+		expect_at(d, 0, "tandem.conf", line, NEEDLES("warning: ", needle));
+	}
+	ASSERT_EQ(cfg->mail_login_in_clear, in_clear);
+	tandem_diag_free(d);
+	tandem_config_free(cfg);
+}
+
+TEST(mail_login_in_clear)
+{
+	fixture();
+	/* The password would go over plain SMTP: said, and refused later. */
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://mx.example.org:25",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail"),
+	    L_EXTRA + 3, "in clear", 1);
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://mx.example.org:25",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail",
+	    "x5", "starttls = no"), L_EXTRA + 3, "starttls = yes", 1);
+	/* A password in the URL goes the same way. */
+	expect_login(EDITS("x1", "[mail]",
+	    "x2", "smtp = smtp://tandem:secret@mx.example.org:25"),
+	    L_EXTRA + 1, "in clear", 1);
+	/* TLS: nothing to say. */
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://mx.example.org:25",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail",
+	    "x5", "starttls = yes"), 0, NULL, 0);
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtps://mx.example.org",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail"),
+	    0, NULL, 0);
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = SMTPS://mx.example.org",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail"),
+	    0, NULL, 0);
+	/* No login: nothing to say either. */
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://mx.example.org:25"),
+	    0, NULL, 0);
+	/* Loopback, allowed in so many words. */
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://127.0.0.1:2525",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail",
+	    "x5", "plain_auth_loopback = yes"), 0, NULL, 0);
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://127.8.9.10",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail",
+	    "x5", "plain_auth_loopback = yes"), 0, NULL, 0);
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://LocalHost:25/",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail",
+	    "x5", "plain_auth_loopback = yes"), 0, NULL, 0);
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://[::1]:25",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail",
+	    "x5", "plain_auth_loopback = yes"), 0, NULL, 0);
+	/* Loopback without the key: said, with the key to set. */
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://127.0.0.1:2525",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail"),
+	    L_EXTRA + 3, "plain_auth_loopback = yes", 1);
+	/* The key does not make another host loopback. */
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://mx.example.org",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail",
+	    "x5", "plain_auth_loopback = yes"), L_EXTRA + 4,
+	    "mx.example.org is not a loopback address", 1);
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://127.0.0.1.evil.example",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail",
+	    "x5", "plain_auth_loopback = yes"), L_EXTRA + 4,
+	    "is not a loopback address", 1);
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://[::2]:25",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail",
+	    "x5", "plain_auth_loopback = yes"), L_EXTRA + 4,
+	    "is not a loopback address", 1);
+	expect_login(EDITS("x1", "[mail]", "x2", "smtp = smtp://localhost.evil.example",
+	    "x3", "user = tandem", "x4", "password_file = secrets/mail",
+	    "x5", "plain_auth_loopback = yes"), L_EXTRA + 4,
+	    "is not a loopback address", 1);
+	conf(EDITS("x1", "[mail]", "x2", "plain_auth_loopback = sure"));
+	expect_one("tandem.conf", L_EXTRA + 1, NEEDLES("plain_auth_loopback: "
+	    "\"sure\" is not yes or no"));
+	cleanup();
+}
+
+/* --- people.csv and pairs.csv: what is not text, and rows too wide ------- */
+
+TEST(people_fields_must_be_utf8)
+{
+	static const char *const bad[] = {
+		"L\xe9na",			/* Latin-1 */
+		"L\xc3",			/* cut short */
+		"L\xc0\xaf",			/* overlong "/" */
+		"L\xe0\x80\xaf",		/* overlong, 3 bytes */
+		"L\xed\xa0\x80",		/* a UTF-16 surrogate */
+		"L\xf4\x90\x80\x80",		/* beyond U+10FFFF */
+		"L\xf8\x88\x80\x80\x80",	/* 5 bytes */
+		"L\x80na",			/* a lone continuation byte */
+		"L\xe2\x82na",			/* 3-byte sequence cut short */
+	};
+	struct tandem_config	*cfg;
+	char			 text[1024];
+	size_t			 i;
+
+	fixture();
+	for (i = 0; i < TANDEM_NELEM(bad); i++) {
+		snprintf(text, sizeof(text), "email,name,tz,calendar,hours\n"
+		    "ann@example.org,Ann,Europe/Berlin,file:cal/ann.ics,\n"
+		    "bob@example.org,%s,America/New_York,file:cal/bob.ics,\n"
+		    "cy@example.org,Cy,Europe/London,file:cal/cy.ics,\n"
+		    "dee@example.org,Dee,Asia/Tokyo,file:cal/dee.ics,\n", bad[i]);
+		put("people.csv", text);
+		expect_one("people.csv", 3, NEEDLES("name: not UTF-8"));
+	}
+	/* Any field; the row is one error, not one per check. */
+	put("people.csv", "email,name,tz,calendar,hours\n"
+	    "ann@example.org,Ann,Europe/Berl\xefn,file:cal/ann.ics,\n"
+	    "bob@example.org,Bob,America/New_York,file:cal/bob.ics,\n"
+	    "cy@example.org,Cy,Europe/London,file:cal/cy.ics,\n"
+	    "dee@example.org,Dee,Asia/Tokyo,file:cal/dee.ics,\n");
+	expect_one("people.csv", 2, NEEDLES("tz: not UTF-8"));
+	put("people.csv", "email,name,tz,calendar,h\xf6urs\n"
+	    "ann@example.org,Ann,Europe/Berlin,file:cal/ann.ics,\n");
+	expect_one("people.csv", 1, NEEDLES("column 5 of the header row: not UTF-8"));
+	put("people.csv", base_people);
+	put("pairs.csv", "mentor,mentee,start\n"
+	    "ann@example.org,b\xf6\x62@example.org,\n"
+	    "cy@example.org,dee@example.org,\n");
+	expect_one("pairs.csv", 2, NEEDLES("mentee: not UTF-8"));
+	/* UTF-8 in every length is welcome. */
+	put("pairs.csv", base_pairs);
+	put("people.csv", "email,name,tz,calendar,hours\n"
+	    "ann@example.org,L\xc3\xa9na V\xc3\xb6gel,Europe/Berlin,file:cal/ann.ics,\n"
+	    "bob@example.org,\xe5\xb1\xb1\xe7\x94\xb0 \xf0\x9f\x98\x80,America/New_York,file:cal/bob.ics,\n"
+	    "cy@example.org,\xef\xbf\xbd\xf4\x8f\xbf\xbf,Europe/London,file:cal/cy.ics,\n"
+	    "dee@example.org,Dee,Asia/Tokyo,file:cal/dee.ics,\n");
+	cfg = load_ok(at("tandem.conf"));
+	ASSERT_STR_EQ(cfg->programs[0].pairs[0].mentor->name,
+	    "L\xc3\xa9na V\xc3\xb6gel");
+	tandem_config_free(cfg);
+	cleanup();
+}
+
+/* A row of 33 fields: the columns of a header that wide, or of a person. */
+static void
+wide_row(char *out, size_t size, const char *first)
+{
+	int	i;
+
+	snprintf(out, size, "%s", first);
+	for (i = 0; i < 33 - 5; i++)
+		snprintf(out + strlen(out), size - strlen(out), ",x%d", i);
+	snprintf(out + strlen(out), size - strlen(out), "\n");
+}
+
+TEST(rows_wider_than_32_fields)
+{
+	char	text[4096], row[512];
+
+	fixture();
+	/* The header is the first row: never the one after it. */
+	wide_row(row, sizeof(row), "email,name,tz,calendar,hours");
+	snprintf(text, sizeof(text), "%s%s", row, base_people);
+	put("people.csv", text);
+	expect_one("people.csv", 1, NEEDLES("more than 32 fields"));
+	snprintf(text, sizeof(text), "%s%s", row, strchr(base_people, '\n') + 1);
+	put("people.csv", text);
+	expect_one("people.csv", 1, NEEDLES("more than 32 fields"));
+	/* A person's row that wide is an error at its line. */
+	wide_row(row, sizeof(row), "eve@example.org,Eve,UTC,file:cal/ann.ics,");
+	snprintf(text, sizeof(text), "%s%s", base_people, row);
+	put("people.csv", text);
+	expect_one("people.csv", 6, NEEDLES("more than 32 fields"));
+	put("people.csv", base_people);
+	wide_row(row, sizeof(row), "ann@example.org,bob@example.org,,,");
+	snprintf(text, sizeof(text), "mentor,mentee,start\n%s"
+	    "cy@example.org,dee@example.org,\n", row);
+	put("pairs.csv", text);
+	expect_one("pairs.csv", 2, NEEDLES("more than 32 fields"));
+	cleanup();
+}
+
 TT_MAIN(
 	CASE(mail_section),
+	CASE(mail_replies),
+	CASE(mail_login_in_clear),
+	CASE(people_fields_must_be_utf8),
+	CASE(rows_wider_than_32_fields),
 	CASE(unknown_key),
 	CASE(key_outside_any_section),
 	CASE(unknown_section),
