@@ -342,7 +342,7 @@ busy_from_ical(const struct busy_req *req, const char *text,
 	rc = 0;
 	if (req->watch != NULL && req->owner != NULL)
 		rc = watch_scan(text, req->owner, req->watch);
-	if (rc == 0)
+	if (rc == 0 && !req->no_skim)
 		rc = busy_skim(text, req->from, req->to, req->owner, &skimmed);
 	if (rc == 0)
 		rc = parse(skimmed != NULL ? skimmed : text, &r, &truncated);

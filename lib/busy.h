@@ -62,6 +62,8 @@ struct busy_req {
 	struct watch_set *watch;	/* when not NULL (and owner is set):
 					   tandem's own events are added to it
 					   (see watch.h) */
+	int		 no_skim;	/* tests: read the whole text with
+					   libical (no busy_skim()) */
 };
 
 /*
