@@ -1565,8 +1565,9 @@ TEST(endless_secondly_rule_leaves_nobody_free)
 	ASSERT_EQ(set.n, 1);
 	ASSERT_EQ(set.v[0].start, from);
 	ASSERT_EQ(set.v[0].end, to);
-	ASSERT_CONTAINS(all_diag(d), "UID endless: more than 100000 instances: "
-	    "taken as busy from");
+	/* Cut by count, or by time under valgrind: busy alike. */
+	ASSERT_CONTAINS(all_diag(d), "UID endless: ");
+	ASSERT_CONTAINS(all_diag(d), ": taken as busy from");
 	busy_set_free(&set);
 	tandem_diag_free(d);
 }
